@@ -1,0 +1,277 @@
+"""Located facts: what the extractors read out of files, before any judgement.
+
+Every fact carries the `Location` of the text it came from, so a rule can point at it. Paths are
+repository-relative POSIX strings; lines and columns are 1-based (columns count characters).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Location:
+    path: str
+    line: int
+    column: int = 1
+    end_line: int | None = None
+    end_column: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+    def short(self) -> str:
+        """`path:line`, the form messages use to name another place."""
+        return f"{self.path}:{self.line}"
+
+
+class SourceText:
+    """A logical piece of text (a joined Dockerfile instruction, a requirements line) that maps
+    each character offset back to the physical line and column it was read from.
+
+    Built from (text, line, column) segments in order; `locate(offset)` gives the position of
+    the character at `offset`, `span(start, end)` a Location covering `[start, end)`.
+    """
+
+    def __init__(self, path: str, segments: list[tuple[str, int, int]]):
+        self.path = path
+        self.text = "".join(s for s, _, _ in segments)
+        self._starts: list[int] = []
+        self._origins: list[tuple[int, int]] = []
+        offset = 0
+        for piece, line, column in segments:
+            self._starts.append(offset)
+            self._origins.append((line, column))
+            offset += len(piece)
+
+    @classmethod
+    def single(cls, path: str, text: str, line: int, column: int = 1) -> SourceText:
+        return cls(path, [(text, line, column)])
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        if not self._starts:
+            return (1, 1)
+        i = max(bisect.bisect_right(self._starts, offset) - 1, 0)
+        line, column = self._origins[i]
+        return line, column + offset - self._starts[i]
+
+    def span(self, start: int, end: int) -> Location:
+        line, column = self.locate(start)
+        end_line, end_column = self.locate(max(end - 1, start))
+        return Location(self.path, line, column, end_line, end_column + 1)
+
+
+def normalize_name(name: str) -> str:
+    """PEP 503 normalisation: `Coze_Coding.dev-SDK` and `coze-coding-dev-sdk` are one package."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something an extractor could not read as intended. `kind` names the reserved rule that
+    reports it (see envlint.rules.parse); extractors never decide severity."""
+
+    kind: str
+    message: str
+    location: Location
+
+
+# --- packages -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One requirement as written in a requirements file, a pip command or the spec."""
+
+    name: str  # PEP 503-normalised
+    specifier: str  # canonical text of the SpecifierSet, "" when none ("==0.5.5", ">=1,<2")
+    text: str  # the requirement exactly as written
+    location: Location
+    marker: str | None = None
+    url: str | None = None
+    extras: tuple[str, ...] = ()
+    editable: bool = False
+    constraint: bool = False  # read from a -c file: limits versions, installs nothing
+
+    @property
+    def pinned_version(self) -> str | None:
+        """The version an exact pin (`==X`, `===X`, not a wildcard) installs, else None."""
+        match = re.fullmatch(r"===?\s*([^,*\s]+)", self.specifier)
+        return match.group(1) if match else None
+
+
+@dataclass(frozen=True)
+class FileArg:
+    """A file named by an option: `-r requirements.txt`, `-c constraints.txt`, `-e ./pkg`."""
+
+    option: str  # "-r", "-c", "-e", "." (a local project path)
+    path: str  # as written
+    location: Location
+
+
+@dataclass
+class RequirementsFile:
+    """A requirements file with its includes followed: `requirements` are in pip's order, each
+    at its own physical location (inside the included file for `-r` lines)."""
+
+    path: str
+    requirements: list[Requirement] = field(default_factory=list)
+    includes: list[FileArg] = field(default_factory=list)  # every -r/-c line, resolved or not
+    files_read: list[str] = field(default_factory=list)  # this file and every included one
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Install:
+    """One package-install command (`pip install …`, `uv pip install …`) inside a build step."""
+
+    tool: str  # "pip", "uv pip", …
+    location: Location  # the command's words
+    requirements: tuple[Requirement, ...] = ()
+    files: tuple[FileArg, ...] = ()  # -r / -c / -e / local paths, in order
+    upgrade: bool = False
+    force_reinstall: bool = False
+    no_deps: bool = False
+
+
+# --- commands and listening -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Word:
+    """One shell word after quote removal, with the location of its raw text."""
+
+    text: str
+    location: Location
+    quoted: bool = False
+
+
+@dataclass(frozen=True)
+class Listen:
+    """Where a server started by a command (or by `app.run(...)` in code) listens.
+
+    `host`/`port` are the literal values when known. `port_env` names the variable the port is
+    read from (`$PORT`, `int(os.environ.get("PORT", 5000))`) and `port` is then its fallback
+    default, if any. `*_implicit` is true when the value is the server's own default because the
+    command did not say.
+    """
+
+    server: str  # "gunicorn", "uvicorn", "flask run", "app.run", …
+    location: Location
+    host: str | None = None
+    host_location: Location | None = None
+    host_implicit: bool = False
+    port: int | None = None
+    port_env: str | None = None
+    port_location: Location | None = None
+    port_implicit: bool = False
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command line as some deploy file states it (Dockerfile CMD/ENTRYPOINT/RUN, render.yaml
+    startCommand/buildCommand/dockerCommand), analysed for what it installs, runs and binds."""
+
+    source: str  # "CMD", "ENTRYPOINT", "RUN", "startCommand", "buildCommand", "dockerCommand"
+    location: Location
+    exec_form: bool = False
+    installs: tuple[Install, ...] = ()
+    listens: tuple[Listen, ...] = ()
+    scripts: tuple[Word, ...] = ()  # files the command runs: `python app.py`, `sh start.sh`
+    modules: tuple[Word, ...] = ()  # `module:attr` app paths given to gunicorn/uvicorn
+    words: tuple[Word, ...] = ()
+
+
+# --- environment ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    """A variable some deploy source sets.
+
+    kind: "ENV" / "ARG" (Dockerfile; `value` None for an ARG with no default), or a render.yaml
+    form: "value", "sync" (sync: false, prompted in the Dashboard), "generateValue",
+    "fromDatabase", "fromService". `group` names the envVarGroup it came through, if any.
+    """
+
+    key: str
+    kind: str
+    location: Location  # the key
+    value: str | None = None
+    value_location: Location | None = None
+    group: str | None = None
+
+
+# --- Dockerfile -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expose:
+    text: str  # as written after expansion: "5000", "5000/tcp", "8000-8010"
+    port: int | None  # the single port, None for a range or an unexpanded variable
+    location: Location
+
+
+@dataclass(frozen=True)
+class Copy:
+    """COPY/ADD: `sources` are context-relative (or stage-relative with `from_stage`)."""
+
+    sources: tuple[str, ...]
+    dest: str  # absolute in the image, WORKDIR applied
+    location: Location
+    from_stage: str | None = None
+
+
+@dataclass
+class DockerStage:
+    index: int
+    name: str | None  # `FROM … AS name`, lower-cased as BuildKit does
+    base: str  # the image reference, ARGs expanded where known
+    location: Location  # the FROM instruction
+    env: list[EnvVar] = field(default_factory=list)  # ENV and ARG, in order
+    exposes: list[Expose] = field(default_factory=list)
+    runs: list[Command] = field(default_factory=list)  # RUN, in order, installs analysed
+    copies: list[Copy] = field(default_factory=list)
+    workdir: str = "/"
+    cmd: Command | None = None
+    entrypoint: Command | None = None
+
+
+@dataclass
+class Dockerfile:
+    path: str
+    stages: list[DockerStage] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def final(self) -> DockerStage | None:
+        return self.stages[-1] if self.stages else None
+
+
+# --- render.yaml ----------------------------------------------------------------------------
+
+
+@dataclass
+class RenderService:
+    name: str
+    location: Location  # the `name:` value
+    type: str | None = None
+    runtime: str | None = None  # `runtime`, or the deprecated `env` when runtime is absent
+    root_dir: str = ""
+    dockerfile_path: tuple[str, Location] | None = None
+    docker_context: tuple[str, Location] | None = None
+    build_command: Command | None = None
+    start_command: Command | None = None
+    docker_command: Command | None = None
+    env_vars: list[EnvVar] = field(default_factory=list)  # the service's own envVars
+    from_groups: list[tuple[str, Location]] = field(default_factory=list)
+
+
+@dataclass
+class Blueprint:
+    path: str
+    services: list[RenderService] = field(default_factory=list)
+    env_groups: dict[str, list[EnvVar]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
