@@ -275,3 +275,60 @@ class Blueprint:
     services: list[RenderService] = field(default_factory=list)
     env_groups: dict[str, list[EnvVar]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+
+# --- the repository, linked -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Installed:
+    """A requirement one build step installs. `via` is the install command that pulled it in
+    when the requirement itself is written elsewhere (a `-r` file); `step` orders the build's
+    install commands, and `upgrade` says the command asked for the newest allowed version."""
+
+    requirement: Requirement
+    step: int
+    via: Location | None = None
+    upgrade: bool = False
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Version:
+    """A Python version some source declares (`FROM python:3.12`, `.python-version`, …)."""
+
+    text: str
+    source: str  # "FROM python image", ".python-version", "PYTHON_VERSION"
+    location: Location
+
+
+@dataclass
+class Build:
+    """One deployable: a render.yaml service (Docker or native), or a Dockerfile no service
+    names. Everything here is what ends up in that one running service."""
+
+    name: str  # "render.yaml service 'api'" or "Dockerfile"
+    service: RenderService | None = None
+    dockerfile: Dockerfile | None = None
+    installs: list[Installed] = field(default_factory=list)  # in install order
+    start: list[Command] = field(default_factory=list)  # what runs the app
+    listens: list[Listen] = field(default_factory=list)  # from `start` and the scripts it runs
+    runtime_env: list[EnvVar] = field(default_factory=list)  # highest precedence first
+    versions: list[Version] = field(default_factory=list)
+    missing: list[Problem] = field(default_factory=list)  # files the build names that are absent
+
+    @property
+    def is_web(self) -> bool:
+        return self.service is not None and self.service.type == "web"
+
+
+@dataclass
+class Facts:
+    """All facts about one repository, for the rules."""
+
+    requirements: list[Requirement] = field(default_factory=list)  # every file's, deduplicated
+    dockerfiles: list[Dockerfile] = field(default_factory=list)
+    blueprint: Blueprint | None = None
+    builds: list[Build] = field(default_factory=list)
+    versions: list[Version] = field(default_factory=list)  # repository-wide (.python-version)
+    problems: list[Problem] = field(default_factory=list)

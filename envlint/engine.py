@@ -1,0 +1,306 @@
+"""Collect the repository's facts and link them into builds: which Dockerfile or native build
+belongs to which render.yaml service, what each build installs in which order, what starts the
+app and where it listens. Rules then judge these facts; nothing here decides what is wrong.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from envlint.extract.dockerfile import image_path_source, parse_dockerfile, python_version_of
+from envlint.extract.pyentry import listens_in_python
+from envlint.extract.render import effective_env, parse_render
+from envlint.extract.requirements import parse_requirements_file
+from envlint.facts import (
+    Build,
+    Dockerfile,
+    DockerStage,
+    Facts,
+    Installed,
+    Location,
+    Problem,
+    RenderService,
+    Version,
+)
+from envlint.findings import Finding
+from envlint.repo import ReadError, Repo, decode
+from envlint.rules import ALL_RULES
+from envlint.spec import Spec, load_spec
+
+REQUIREMENTS_PATTERNS = ("requirements*.txt", "*requirements*.txt", "requirements/*.txt", "constraints*.txt")
+DOCKERFILE_PATTERNS = ("Dockerfile", "*.Dockerfile", "Dockerfile.*", "*.dockerfile")
+BLUEPRINT_NAMES = ("render.yaml", "render.yml")
+
+
+class InputError(Exception):
+    """Input envlint cannot read at all (exit 2)."""
+
+
+def _matches(path: str, patterns: tuple[str, ...]) -> bool:
+    name = posixpath.basename(path)
+    parent = posixpath.basename(posixpath.dirname(path))
+    return any(
+        fnmatch.fnmatch(f"{parent}/{name}" if "/" in pattern else name, pattern) for pattern in patterns
+    )
+
+
+def collect(repo: Repo) -> Facts:
+    facts = Facts()
+    linker = _Linker(repo, facts)
+    files = list(repo.walk())
+    for path in files:
+        if _matches(path, REQUIREMENTS_PATTERNS):
+            linker.requirements(path)
+    blueprint_path = next((name for name in BLUEPRINT_NAMES if name in files), None)
+    if blueprint_path:
+        facts.blueprint = parse_render(repo, blueprint_path)
+        facts.problems.extend(facts.blueprint.problems)
+    if ".python-version" in files:
+        facts.versions.extend(linker.python_version_file(".python-version"))
+    used_dockerfiles: set[str] = set()
+    for service in facts.blueprint.services if facts.blueprint else []:
+        build = linker.service_build(service)
+        if build is not None:
+            facts.builds.append(build)
+            if build.dockerfile is not None:
+                used_dockerfiles.add(build.dockerfile.path)
+    for path in files:
+        if _matches(path, DOCKERFILE_PATTERNS) and path not in used_dockerfiles:
+            facts.builds.append(linker.docker_build(path, posixpath.dirname(path), None, path))
+    unreadable = [p for p in facts.problems if p.kind == "unreadable"]
+    if unreadable:
+        raise InputError(unreadable[0].message)
+    return facts
+
+
+@dataclass
+class _Linker:
+    repo: Repo
+    facts: Facts
+    _parsed: dict = field(default_factory=dict)
+    _seen_requirements: set = field(default_factory=set)
+    _seen_problems: set = field(default_factory=set)
+
+    # --- files --------------------------------------------------------------------------
+
+    def requirements(self, path: str, constraint: bool = False):
+        """Parse a requirements file once; record its requirements and problems repo-wide."""
+        key = ("req", path, constraint)
+        if key not in self._parsed:
+            parsed = parse_requirements_file(self.repo, path, constraint=constraint)
+            self._parsed[key] = parsed
+            for requirement in parsed.requirements:
+                if (requirement.location, requirement.name) not in self._seen_requirements:
+                    self._seen_requirements.add((requirement.location, requirement.name))
+                    self.facts.requirements.append(requirement)
+            self._problems(parsed.problems)
+        return self._parsed[key]
+
+    def dockerfile(self, path: str, build_args: Mapping[str, str]) -> Dockerfile:
+        key = ("docker", path, tuple(sorted(build_args.items())))
+        if key not in self._parsed:
+            parsed = parse_dockerfile(self.repo, path, build_args=build_args)
+            self._parsed[key] = parsed
+            if not any(d.path == path for d in self.facts.dockerfiles):
+                self.facts.dockerfiles.append(parsed)
+            self._problems(parsed.problems)
+        return self._parsed[key]
+
+    def _problems(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            if problem not in self._seen_problems:
+                self._seen_problems.add(problem)
+                self.facts.problems.append(problem)
+
+    def python_version_file(self, path: str) -> list[Version]:
+        try:
+            text = self.repo.read_text(path)
+        except ReadError as exc:
+            self.facts.problems.append(Problem("unreadable", str(exc), Location(path, 1, 1)))
+            return []
+        for number, line in enumerate(text.splitlines(), 1):
+            stripped = line.strip()
+            if stripped and not stripped.startswith("#"):
+                column = line.index(stripped) + 1
+                return [Version(stripped, path, Location(path, number, column, number, column + len(stripped)))]
+        return []
+
+    # --- builds -------------------------------------------------------------------------
+
+    def service_build(self, service: RenderService) -> Build | None:
+        runtime = service.runtime
+        if runtime == "docker":
+            return self._render_docker_build(service)
+        if runtime == "python":
+            return self._native_build(service)
+        return None
+
+    def _render_docker_build(self, service: RenderService) -> Build:
+        """Render resolves dockerfilePath and dockerContext against rootDir (render-blueprint.md
+        §7.5); we also try the repository root, as older Blueprints assume."""
+        name = f"render.yaml service '{service.name}'"
+        path_text, path_location = service.dockerfile_path or ("./Dockerfile", service.location)
+        context_text, _ = service.docker_context or (".", service.location)
+        bases = [service.root_dir, ""] if service.root_dir else [""]
+        for base in bases:
+            path = self.repo.normalize(path_text, base)
+            if path is not None and self.repo.is_file(path):
+                context = self.repo.normalize(context_text, base) or ""
+                build_args = {
+                    v.key: v.value
+                    for v in effective_env(service, self.facts.blueprint.env_groups)
+                    if v.value is not None
+                }
+                return self.docker_build(path, context, service, name, build_args)
+        build = Build(name, service=service)
+        where = f"under rootDir {service.root_dir!r} or the repository root" if service.root_dir else "in the repository"
+        build.missing.append(
+            Problem("missing-file", f"dockerfilePath {path_text!r} of service '{service.name}' is not a file {where}", path_location)
+        )
+        return build
+
+    def docker_build(
+        self, path: str, context: str, service: RenderService | None, name: str,
+        build_args: Mapping[str, str] | None = None,
+    ) -> Build:
+        dockerfile = self.dockerfile(path, build_args or {})
+        build = Build(name, service=service, dockerfile=dockerfile)
+        chain = _stage_chain(dockerfile)
+        step = 0
+        for stage in chain:
+            for command in stage.runs:
+                for install in command.installs:
+                    step += 1
+                    self._add_install(build, install, step, lambda p, s=stage: _context_path(s, p, context))
+        final = chain[-1] if chain else None
+        if final is not None:
+            base_version = python_version_of(chain[0].base)
+            if base_version:
+                build.versions.append(Version(base_version, "FROM python image", chain[0].location))
+        if service is not None:
+            build.runtime_env.extend(effective_env(service, self.facts.blueprint.env_groups))
+        if final is not None:
+            build.runtime_env.extend(reversed([v for v in final.env if v.kind == "ENV"]))
+        if service is not None and service.docker_command is not None:
+            build.start.append(service.docker_command)
+        elif final is not None:
+            build.start.extend(c for c in (final.entrypoint, final.cmd) if c is not None)
+        if final is not None:
+            self._link_start(build, lambda p: _context_path(final, p, context))
+        return build
+
+    def _native_build(self, service: RenderService) -> Build:
+        """Render's native Python runtime: buildCommand and startCommand run in rootDir."""
+        build = Build(f"render.yaml service '{service.name}'", service=service)
+        root = service.root_dir
+        if service.build_command is not None:
+            for step, install in enumerate(service.build_command.installs, 1):
+                self._add_install(build, install, step, lambda p: self.repo.normalize(p, root))
+        if service.start_command is not None:
+            build.start.append(service.start_command)
+        build.runtime_env.extend(effective_env(service, self.facts.blueprint.env_groups))
+        for variable in build.runtime_env:
+            if variable.key == "PYTHON_VERSION" and variable.value:
+                build.versions.append(Version(variable.value, "PYTHON_VERSION", variable.value_location or variable.location))
+        self._link_start(build, lambda p: self.repo.normalize(p, root))
+        return build
+
+    def _add_install(self, build: Build, install, step: int, resolve) -> None:
+        for requirement in install.requirements:
+            build.installs.append(
+                Installed(requirement, step, upgrade=install.upgrade, force=install.force_reinstall)
+            )
+        for file_arg in install.files:
+            if file_arg.option not in ("-r", "-c"):
+                continue
+            path = resolve(file_arg.path)
+            if path is None or not self.repo.is_file(path):
+                build.missing.append(Problem("missing-file", _missing_message(file_arg.path, path), file_arg.location))
+                continue
+            parsed = self.requirements(path, constraint=file_arg.option == "-c")
+            for requirement in parsed.requirements:
+                if not requirement.constraint:
+                    build.installs.append(
+                        Installed(requirement, step, via=install.location, upgrade=install.upgrade, force=install.force_reinstall)
+                    )
+
+    def _link_start(self, build: Build, resolve) -> None:
+        """Listen addresses from the start commands, and from the Python files they run."""
+        for command in build.start:
+            build.listens.extend(command.listens)
+            for script in command.scripts:
+                path = resolve(script.text)
+                if path is None or not self.repo.is_file(path):
+                    build.missing.append(Problem("missing-file", _missing_message(script.text, path), script.location))
+                elif path.endswith(".py"):
+                    listens, problems = listens_in_python(self.repo, path)
+                    build.listens.extend(listens)
+                    self._problems(problems)
+            for module in command.modules:
+                if ":" not in module.text:
+                    continue  # `python -m pkg` may name an installed package
+                dotted = module.text.split(":", 1)[0].replace(".", "/")
+                candidates = [resolve(f"{dotted}.py"), resolve(f"{dotted}/__init__.py")]
+                if all(c is not None for c in candidates) and not any(self.repo.is_file(c) for c in candidates):
+                    build.missing.append(
+                        Problem("missing-file", f"app module {module.text!r}: neither {candidates[0]} nor {candidates[1]} exists", module.location)
+                    )
+
+
+def _missing_message(written: str, resolved: str | None) -> str:
+    if resolved is None:
+        return f"{written!r} is outside the repository or not in the build"
+    return f"{written!r} does not exist (looked for {resolved})"
+
+
+def _stage_chain(dockerfile: Dockerfile) -> list[DockerStage]:
+    """The final stage and the stages it is built FROM, base first."""
+    if dockerfile.final is None:
+        return []
+    by_name = {stage.name: stage for stage in dockerfile.stages if stage.name}
+    chain = [dockerfile.final]
+    while chain[0].base.lower() in by_name and by_name[chain[0].base.lower()] not in chain:
+        chain.insert(0, by_name[chain[0].base.lower()])
+    return chain
+
+
+def _context_path(stage: DockerStage, image_path: str, context: str) -> str | None:
+    """Repository path of a file the image has at `image_path`, via the stage's COPY lines."""
+    source = image_path_source(stage, image_path, stage.workdir)
+    if source is None:
+        return None
+    return posixpath.normpath(posixpath.join(context, source)) if context else posixpath.normpath(source)
+
+
+def check(root: Path, spec_file: Path | None = None) -> list[Finding]:
+    """Everything `envlint check` does short of printing: load the spec, collect the facts, run
+    every rule. Raises SpecError or InputError for what the CLI reports with exit 2."""
+    if not root.is_dir():
+        raise InputError(f"{root}: not a directory")
+    repo = Repo(root)
+    spec = _load_spec(repo, spec_file)
+    facts = collect(repo)
+    findings = [finding for rule in ALL_RULES for finding in rule.run(facts, spec)]
+    return sorted(set(findings), key=lambda f: f.sort_key)
+
+
+def _load_spec(repo: Repo, spec_file: Path | None) -> Spec | None:
+    explicit = spec_file is not None
+    path = spec_file if explicit else repo.root / "envspec.yaml"
+    if not path.is_file():
+        if explicit:
+            raise InputError(f"{spec_file}: spec file not found")
+        return None
+    resolved = path.resolve()
+    shown = resolved.relative_to(repo.root).as_posix() if repo.root in resolved.parents else str(path)
+    try:
+        text = decode(path.read_bytes(), shown)
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    except ReadError as exc:
+        raise InputError(str(exc)) from None
+    return load_spec(text, shown)

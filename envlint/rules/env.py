@@ -1,0 +1,132 @@
+"""EL3xx: environment variables — required ones provided, secrets never written in files."""
+
+from __future__ import annotations
+
+from envlint.facts import EnvVar, Facts
+from envlint.findings import Severity
+from envlint.rules.base import rule, targets
+from envlint.secrets import is_placeholder, looks_secret, mask
+
+# Render injects these into every service (render-blueprint.md §7.1); PORT only into web services.
+RENDER_INJECTED = {
+    "RENDER", "RENDER_SERVICE_TYPE", "RENDER_SERVICE_ID", "RENDER_SERVICE_NAME", "RENDER_INSTANCE_ID",
+    "RENDER_EXTERNAL_URL", "RENDER_EXTERNAL_HOSTNAME", "RENDER_DISCOVERY_SERVICE", "RENDER_GIT_COMMIT",
+    "RENDER_GIT_BRANCH", "IS_PULL_REQUEST", "RENDER_CPU_COUNT", "RENDER_WEB_CONCURRENCY",
+}
+
+
+def _literals(facts: Facts) -> list[EnvVar]:
+    """Every variable given a literal value in a deploy file: render.yaml `value:` (services and
+    env groups) and Dockerfile ENV / ARG defaults in any stage."""
+    found: list[EnvVar] = []
+    if facts.blueprint is not None:
+        found += [v for s in facts.blueprint.services for v in s.env_vars]
+        found += [v for group in facts.blueprint.env_groups.values() for v in group]
+    found += [v for d in facts.dockerfiles for s in d.stages for v in s.env]
+    return [v for v in found if v.kind in ("value", "ENV", "ARG") and v.value and not is_placeholder(v.value)]
+
+
+def _where(variable: EnvVar) -> str:
+    if variable.kind == "value":
+        return "render.yaml"
+    return f"the Dockerfile's {variable.kind}"
+
+
+@rule("EL301", "required-env-missing", Severity.ERROR)
+def required_env_missing(facts, spec):
+    """A required variable that no deploy source provides.
+
+    What it does: for each spec variable with `required: true`, looks for it in the render.yaml
+    service's envVars (any form: value, `sync: false`, generateValue, fromDatabase, fromService),
+    in the env groups it links with `fromGroup`, and in the Dockerfile's ENV; PORT and RENDER_*
+    count as provided by Render. The spec's `default` does not count: it is what the code falls
+    back to.
+
+    Why is this bad? A variable set only on a laptop is missing in production. The app crashes
+    at boot or, worse, runs and answers with empty responses because an SDK has no API key.
+
+    Example: the spec requires `COZE_WORKLOAD_IDENTITY_API_KEY`; render.yaml's service lists
+    only `PYTHON_VERSION`.
+
+    Use instead: `- key: COZE_WORKLOAD_IDENTITY_API_KEY` with `sync: false` (a secret, entered
+    in the Dashboard) or a `value:` (not a secret).
+    """
+    if spec is None:
+        return
+    required = [name for name, var in spec.env.items() if var.required]
+    if not facts.builds:
+        for name in required:
+            yield spec.where("env", name), (
+                f"{name} is required but there is no render.yaml service or Dockerfile to provide it"
+            )
+    for build in targets(facts, spec):
+        provided = {v.key for v in build.runtime_env if v.kind != "unset"} | RENDER_INJECTED
+        if build.is_web:
+            provided.add("PORT")
+        unknown_groups = [
+            name for name, _ in (build.service.from_groups if build.service else [])
+            if name not in facts.blueprint.env_groups
+        ]
+        if unknown_groups:
+            continue  # a Dashboard-made group may set anything; don't guess
+        for name in required:
+            if name not in provided:
+                how = "sync: false" if spec.env[name].secret else "a value"
+                yield spec.where("env", name), (
+                    f"{name} is required but {build.name} does not provide it (envVars, env groups "
+                    f"and Dockerfile ENV checked); add `- key: {name}` with {how}"
+                )
+
+
+@rule("EL302", "secret-in-file", Severity.ERROR)
+def secret_in_file(facts, spec):
+    """A variable the spec marks `secret: true` given a literal value in a deploy file.
+
+    What it does: reports render.yaml `value:` entries and Dockerfile ENV/ARG defaults that
+    write a spec secret's value into the repository. The value is never printed, only a
+    masked prefix.
+
+    Why is this bad? Anyone who can read the repository has the credential; Dockerfile ENV and
+    ARG values also stay in the image's history. Leaked keys get revoked, which then breaks the
+    service.
+
+    Example: `- key: ARK_API_KEY` / `value: sk-...` in render.yaml.
+
+    Use instead: `sync: false` (entered in Render's Dashboard) or `generateValue: true`.
+    """
+    if spec is None:
+        return
+    secrets = {name for name, var in spec.env.items() if var.secret}
+    for variable in _literals(facts):
+        if variable.key in secrets:
+            yield variable.value_location or variable.location, (
+                f"{variable.key} is a secret in the spec but {_where(variable)} sets it to a literal "
+                f"{mask(variable.value)}; use sync: false or generateValue"
+            )
+
+
+@rule("EL303", "secret-like-literal", Severity.WARNING)
+def secret_like_literal(facts, spec):
+    """A literal value under a name that looks like a credential.
+
+    What it does: without needing a spec, reports literal values in render.yaml and Dockerfile
+    ENV/ARG whose names look secret (`*_SECRET`, `*PASSWORD`, `*_API_KEY`, `*_TOKEN`, …, but not
+    `MAX_TOKENS`); empty values, placeholders and `$VAR` references are ignored. Variables the
+    spec declares are left to EL302.
+
+    Why is this bad? See EL302: a credential in the repository is a leaked credential.
+
+    Example: `ENV OPENAI_API_KEY=sk-...` in a Dockerfile.
+
+    Use instead: set it in Render's Dashboard (`sync: false`) and declare it in the spec.
+    """
+    declared = set(spec.env) if spec is not None else set()
+    for variable in _literals(facts):
+        if variable.key not in declared and looks_secret(variable.key):
+            yield variable.value_location or variable.location, (
+                f"{variable.key} looks like a secret but {_where(variable)} sets it to a literal "
+                f"{mask(variable.value)}; keep credentials out of the repository"
+            )
+
+
+RULES = (required_env_missing, secret_in_file, secret_like_literal)

@@ -1,0 +1,209 @@
+"""EL2xx: where the app listens — bind address and port — against the spec and Render.
+
+Render facts (../shared/docs/render-blueprint.md §7.1, from render.com/docs/web-services): a web
+service must bind 0.0.0.0; Render sets PORT=10000 for web services unless the service sets it,
+and a variable Render sets beats the image's `ENV` (the container is started with it).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from envlint.facts import Build, Listen, Location
+from envlint.findings import Severity
+from envlint.rules.base import rule, targets
+
+RENDER_DEFAULT_PORT = 10000
+ALL_INTERFACES = {"0.0.0.0", "::", "[::]"}
+
+
+@dataclass(frozen=True)
+class RuntimePort:
+    value: int | None  # None: set, but not in a file (`sync: false`, a database reference)
+    location: Location
+    origin: str  # how a message explains it
+
+
+def runtime_port(build: Build) -> RuntimePort | None:
+    """The value of PORT inside the running service, by precedence: the service's render.yaml
+    envVars (and groups), then Render's injected 10000 for web services, then Dockerfile ENV."""
+    for variable in build.runtime_env:
+        if variable.key != "PORT":
+            continue
+        where = variable.value_location or variable.location
+        if variable.kind == "ENV":
+            if build.is_web:
+                break
+            return RuntimePort(_int(variable.value), where, f"ENV PORT at {where.short()}")
+        return RuntimePort(_int(variable.value), where, f"set at {where.short()}")
+    if build.is_web:
+        return RuntimePort(
+            RENDER_DEFAULT_PORT,
+            build.service.location,
+            f"Render sets PORT={RENDER_DEFAULT_PORT} for web service '{build.service.name}', "
+            f"whose envVars do not set PORT",
+        )
+    return None
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text is not None and text.isdigit() else None
+
+
+def listen_port(build: Build, listen: Listen) -> tuple[int | None, str]:
+    """The port a server will listen on, and how we know."""
+    if listen.port_env is None:
+        how = "its default" if listen.port_implicit else "as written"
+        return listen.port, how
+    if listen.port_env == "PORT":
+        port = runtime_port(build)
+        if port is not None and port.value is not None:
+            return port.value, f"from $PORT; {port.origin}"
+    for variable in build.runtime_env:
+        if variable.key == listen.port_env and variable.kind in ("ENV", "value") and _int(variable.value):
+            return _int(variable.value), f"from ${listen.port_env}, set at {(variable.value_location or variable.location).short()}"
+    if listen.port is not None:
+        return listen.port, f"${listen.port_env} is not set anywhere, so the fallback"
+    return None, ""
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _same_address(host: str, wanted: str) -> bool:
+    return host == wanted or (host in ALL_INTERFACES and wanted in ALL_INTERFACES)
+
+
+@rule("EL201", "bind-address", Severity.ERROR)
+def bind_address(facts, spec):
+    """A server that binds an address other than the spec's, or binds loopback.
+
+    What it does: reads the host from the start command (gunicorn `--bind`, uvicorn `--host`,
+    `flask run --host`, …) or, for `python app.py`, from `app.run(...)` / `uvicorn.run(...)` in
+    that file, including each server's default when no host is given. With a spec, the host
+    must be its `bind`; without one, it must not be 127.0.0.1 or localhost.
+
+    Why is this bad? Render's proxy reaches the container over the network; a server bound to
+    127.0.0.1 is unreachable, and Render reports "No open ports detected" or returns errors.
+
+    Example: `app.run(host="127.0.0.1", port=5000)`, or `uvicorn main:app` (127.0.0.1 by
+    default).
+
+    Use instead: `app.run(host="0.0.0.0", …)` / `uvicorn main:app --host 0.0.0.0`.
+    """
+    described = set(id(b) for b in targets(facts, spec))
+    for build in facts.builds:
+        wanted = spec.bind if spec is not None and id(build) in described else None
+        for listen in build.listens:
+            host = listen.host
+            if host is None or (wanted is None and not _is_loopback(host)):
+                continue
+            if wanted is not None and _same_address(host, wanted):
+                continue
+            said = f"listens on {host} by default" if listen.host_implicit else f"binds {host}"
+            if wanted is not None:
+                why = f"the spec says {wanted} ({spec.where('bind').short()})"
+            else:
+                why = "a server bound to loopback cannot be reached from outside its container"
+            yield listen.host_location or listen.location, f"{listen.server} {said}; {why}"
+
+
+@rule("EL202", "port-mismatch", Severity.ERROR)
+def port_mismatch(facts, spec):
+    """The port the app listens on differs from the spec's port or from the PORT Render sends
+    traffic to.
+
+    What it does: works out the port each server listens on — a literal in the start command or
+    `app.run(...)`, or `$PORT` resolved by Render's precedence (render.yaml envVars, then
+    Render's PORT=10000 for web services, then the Dockerfile's `ENV PORT`) — and compares it
+    with the spec's `port` and, for Render web services, with PORT.
+
+    Why is this bad? Render routes public traffic to PORT. An app listening elsewhere relies on
+    Render's port detection, which "usually" works; when it does not, the deploy fails with
+    "No open ports detected" or requests go nowhere.
+
+    Example: the app reads `$PORT` and the spec says 5000, but render.yaml does not set PORT, so
+    Render injects 10000 and the app listens there.
+
+    Use instead: set `PORT` in the service's envVars to the spec's port, or listen on `$PORT`.
+    """
+    described = set(id(b) for b in targets(facts, spec))
+    for build in facts.builds:
+        wanted = spec.port if spec is not None and id(build) in described else None
+        render_port = runtime_port(build) if build.is_web else None
+        resolved = []
+        for listen in build.listens:
+            port, how = listen_port(build, listen)
+            if port is None:
+                continue
+            resolved.append(port)
+            where = listen.port_location or listen.location
+            if wanted is not None and port != wanted:
+                yield where, (
+                    f"{listen.server} listens on {port} ({how}) but the spec says {wanted} "
+                    f"({spec.where('port').short()})"
+                )
+            elif (
+                render_port is not None and render_port.value is not None
+                and listen.port_env is None and port != render_port.value
+            ):
+                yield where, (
+                    f"{listen.server} listens on {port} ({how}) but Render sends traffic to "
+                    f"PORT={render_port.value} ({render_port.origin}); listen on $PORT or set PORT={port}"
+                )
+        if wanted is not None and not resolved and render_port is not None:
+            if render_port.value is not None and render_port.value != wanted:
+                yield render_port.location, (
+                    f"the spec says the app listens on {wanted} ({spec.where('port').short()}) but "
+                    f"PORT is {render_port.value} here ({render_port.origin}); set PORT={wanted} in envVars"
+                )
+
+
+@rule("EL203", "port-hint-mismatch", Severity.WARNING)
+def port_hint_mismatch(facts, spec):
+    """EXPOSE or the Dockerfile's `ENV PORT` disagreeing with the port the app really uses.
+
+    What it does: compares each `EXPOSE` of the final stage with the spec's port (or, without a
+    spec, the port the start command listens on), and reports an `ENV PORT` that Render
+    replaces at run time.
+
+    Why is this bad? Neither decides anything on Render — it ignores EXPOSE, and its own PORT
+    beats `ENV PORT` — but both tell the next reader a port the app does not use, which is how
+    the wrong port ends up in the next config.
+
+    Example: `EXPOSE 5000` and `ENV PORT=5000` for a web service on Render, which starts the
+    container with PORT=10000.
+
+    Use instead: set PORT in render.yaml and make EXPOSE say the same port.
+    """
+    described = set(id(b) for b in targets(facts, spec))
+    for build in facts.builds:
+        final = build.dockerfile.final if build.dockerfile else None
+        if final is None:
+            continue
+        wanted = spec.port if spec is not None and id(build) in described else None
+        ports = [p for p in (listen_port(build, l)[0] for l in build.listens) if p is not None]
+        reference = wanted if wanted is not None else (ports[0] if ports else None)
+        source = "the spec's port" if wanted is not None else "the port the app listens on"
+        for expose in final.exposes:
+            if reference is not None and expose.port is not None and expose.port != reference:
+                yield expose.location, f"EXPOSE {expose.port} but {source} is {reference}"
+        render_port = runtime_port(build)
+        for variable in final.env:
+            if variable.kind != "ENV" or variable.key != "PORT" or render_port is None:
+                continue
+            if render_port.value is not None and _int(variable.value) not in (None, render_port.value):
+                yield variable.location, (
+                    f"ENV PORT={variable.value} is replaced at run time by PORT={render_port.value} "
+                    f"({render_port.origin})"
+                )
+
+
+RULES = (bind_address, port_mismatch, port_hint_mismatch)

@@ -1,0 +1,94 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from envlint.spec import SpecError, load_spec, schema_text
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FULL = """\
+version: 1
+service: ecommerce-supply-scout-1
+python: 3.10
+port: 5000
+bind: 0.0.0.0
+packages:
+  - coze-coding-dev-sdk==0.5.5
+env:
+  COZE_WORKLOAD_IDENTITY_API_KEY: {required: true, secret: true, description: Coze platform API key}
+  COZE_WORKSPACE_PATH: {required: true, default: /workspace/projects}
+  ARK_API_KEY: {secret: true}
+  MODE: {default: off}
+  WORKERS: {default: 4}
+"""
+
+
+def test_full_spec_reads_every_key():
+    spec = load_spec(FULL, "envspec.yaml")
+    assert spec.service == "ecommerce-supply-scout-1"
+    assert spec.python == "3.10"  # never 3.1
+    assert (spec.port, spec.bind) == (5000, "0.0.0.0")
+    key = spec.env["COZE_WORKLOAD_IDENTITY_API_KEY"]
+    assert key.required and key.secret and key.description == "Coze platform API key"
+    assert spec.env["COZE_WORKSPACE_PATH"].default == "/workspace/projects"
+    assert not spec.env["ARK_API_KEY"].required
+    assert spec.env["MODE"].default == "off"  # YAML 1.1 would make this False
+    assert spec.env["WORKERS"].default == "4"
+    (requirement,) = spec.requirements()
+    assert (requirement.name, requirement.specifier, str(requirement.location)) == (
+        "coze-coding-dev-sdk", "==0.5.5", "envspec.yaml:7:5"
+    )
+    assert str(spec.where("env", "ARK_API_KEY")) == "envspec.yaml:11:3"
+
+
+@pytest.mark.parametrize(
+    "text, where, message",
+    [
+        ("version: 1\nenv:\n  A: {requird: true}\n", "envspec.yaml:3:7", "unknown key 'env.A.requird'; did you mean 'required'?"),
+        ("version: 1\nports: 5000\n", "envspec.yaml:2:1", "unknown key 'ports'; did you mean 'port'?"),
+        ("version: 1\nport: '5000'\n", "envspec.yaml:2:1", "port: Input should be a valid integer, got '5000'"),
+        ("version: 1\nport: 70000\n", "envspec.yaml:2:1", "port: Input should be less than or equal to 65535, got 70000"),
+        ("version: 2\n", "envspec.yaml:1:1", "version: Input should be 1, got 2"),
+        ("env: {}\n", "envspec.yaml:1:1", "missing required key 'version'"),
+        ("version: 1\nenv:\n  A: {required: yes}\n", "envspec.yaml:3:7", "env.A.required: Input should be a valid boolean (write true or false)"),
+        ("version: 1\npackages:\n  - flask==3\n  - sdk=1\n", "envspec.yaml:4:5", "packages.1: 'sdk=1' is not a PEP 508 requirement"),
+        ("version: 1\npackages: [a==1, A==2]\n", "envspec.yaml:2:1", "packages: a is listed twice"),
+        ("version: 1\npython: 3\n", "envspec.yaml:2:1", 'python: expected a version like "3.12" or "3.12.4", got \'3\''),
+        ("version: 1\nbind: lclhost\n", "envspec.yaml:2:1", "bind: 'lclhost' is not an IP address (e.g. 0.0.0.0), got 'lclhost'"),
+        ("version: 1\nenv:\n  1A: {}\n", "envspec.yaml:3:3", "'1A' is not a valid environment variable name"),
+        ("version: 1\nversion: 1\n", "envspec.yaml:2:1", "duplicate key 'version' (first set at line 1)"),
+        ("- version\n", "envspec.yaml:1:1", "the spec must be a mapping"),
+        ("version: 1\nenv: {A: [\n", "envspec.yaml:3:1", "YAML syntax error"),
+    ],
+)
+def test_spec_errors_name_line_and_key(text, where, message):
+    with pytest.raises(SpecError) as info:
+        load_spec(text, "envspec.yaml")
+    assert str(info.value.location) == where
+    assert message in info.value.message
+
+
+def test_committed_schema_matches_the_models():
+    committed = (ROOT / "schemas" / "envspec.schema.json").read_text()
+    assert committed == schema_text(), "regenerate: python -m envlint.spec > schemas/envspec.schema.json"
+
+
+def test_schema_accepts_the_example_and_rejects_unknown_keys():
+    jsonschema = pytest.importorskip("jsonschema")
+    import yaml
+
+    schema = json.loads(schema_text())
+    example = yaml.safe_load((ROOT / "envspec.example.yaml").read_text())
+    jsonschema.validate(example, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**example, "ports": 1}, schema)
+
+
+def test_example_spec_loads():
+    from envlint.spec import EnvVarSpec, Spec
+
+    spec = load_spec((ROOT / "envspec.example.yaml").read_text(), "envspec.example.yaml")
+    assert spec.model_fields_set == set(Spec.model_fields), "the example must show every key"
+    shown = set().union(*(var.model_fields_set for var in spec.env.values()))
+    assert shown == set(EnvVarSpec.model_fields), "the example must show every env key"

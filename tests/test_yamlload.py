@@ -1,0 +1,76 @@
+import pytest
+
+from envlint.yamlload import YamlError, YamlFloat, load_yaml
+
+
+def test_core_schema_values():
+    doc = load_yaml(
+        "a: 3.10\nb: off\nc: yes\nd: True\ne: ~\nf: 0x1F\ng: 0o17\nh: 1:30\ni: .inf\nj: '3.10'\nk: 010\n", "x.yaml"
+    )
+    data = doc.data
+    assert isinstance(data["a"], YamlFloat) and data["a"].text == "3.10"
+    assert data["b"] == "off" and data["c"] == "yes"  # YAML 1.1 booleans are strings in 1.2
+    assert data["d"] is True and data["e"] is None
+    assert data["f"] == 31 and data["g"] == 15
+    assert data["h"] == "1:30"  # no sexagesimal ints
+    assert data["i"] == float("inf")
+    assert data["j"] == "3.10"
+    assert data["k"] == 10  # 1.2 core: no octal from a leading zero
+
+
+def test_locations_of_keys_and_values():
+    doc = load_yaml("services:\n  - name: api\n    envVars:\n      - key: A\n        value: x\n", "render.yaml")
+    assert str(doc.key_location(("services", 0, "envVars", 0, "value"))) == "render.yaml:5:9"
+    assert str(doc.value_location(("services", 0, "envVars", 0, "value"))) == "render.yaml:5:16"
+    assert str(doc.value_location(("services", 0, "name"))) == "render.yaml:2:11"
+    # a path that does not exist falls back to the nearest enclosing key
+    assert str(doc.key_location(("services", 0, "envVars", 0, "nope"))) == "render.yaml:4:9"
+
+
+def test_duplicate_keys_are_recorded_and_last_wins():
+    doc = load_yaml("a: 1\nb: 2\na: 3\n", "x.yaml")
+    assert doc.data["a"] == 3
+    (key, here, first), = doc.duplicates
+    assert (key, here.line, first.line) == ("a", 3, 1)
+
+
+@pytest.mark.parametrize(
+    "text, line, needle",
+    [
+        ("a: [1, 2\n", 2, "syntax"),
+        ("a: !!python/object/apply:os.system ['true']\n", 1, "unsupported YAML tag"),
+        ("--- 1\n--- 2\n", 2, "syntax"),
+    ],
+)
+def test_errors_are_located(text, line, needle):
+    with pytest.raises(YamlError) as info:
+        load_yaml(text, "x.yaml")
+    assert needle in info.value.message
+    assert info.value.location.line == line
+
+
+def test_alias_bomb_is_refused():
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        refs = ", ".join([f"*a{i - 1}"] * 10)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    with pytest.raises(YamlError, match="alias"):
+        load_yaml("\n".join(lines) + "\n", "bomb.yaml")
+
+
+def test_deep_nesting_does_not_overflow():
+    depth = 5000
+    text = "a: " + "[" * depth + "]" * depth + "\n"
+    try:
+        doc = load_yaml(text, "deep.yaml")
+    except YamlError as exc:  # libyaml may refuse it: then with a located message
+        assert exc.location.path == "deep.yaml"
+    else:
+        assert isinstance(doc.data["a"], list)
+
+
+def test_block_scalar_source_text_maps_lines():
+    doc = load_yaml("cmd: |\n  pip install a==1\n  pip install b==2\n", "r.yaml")
+    text = doc.scalar_text(("cmd",))
+    offset = text.text.index("b==2")
+    assert str(text.span(offset, offset + 4)) == "r.yaml:3:15"
