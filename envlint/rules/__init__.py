@@ -3,3 +3,10 @@
 from envlint.rules import env, files, network, parse, pins, python
 
 ALL_RULES = (*parse.RULES, *pins.RULES, *network.RULES, *env.RULES, *python.RULES, *files.RULES)
+
+
+def rule_table() -> str:
+    """The README's rule table, generated from the rules themselves (a test keeps them equal)."""
+    rows = ["| code | name | severity | what it reports |", "|---|---|---|---|"]
+    rows += [f"| {r.code} | {r.name} | {r.severity.value} | {r.summary} |" for r in ALL_RULES]
+    return "\n".join(rows) + "\n"

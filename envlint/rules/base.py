@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -22,11 +23,12 @@ class Rule:
     @property
     def doc(self) -> str:
         """The rule's documentation: the check's docstring (What it does / Why is this bad? / …)."""
-        return (self.check.__doc__ or "").strip()
+        return inspect.cleandoc(self.check.__doc__ or "")
 
     @property
     def summary(self) -> str:
-        return self.doc.split("\n\n", 1)[0].replace("\n", " ").strip()
+        """The docstring's first paragraph, on one line."""
+        return " ".join(self.doc.split("\n\n", 1)[0].split())
 
     def run(self, facts: Facts, spec: Spec | None) -> list[Finding]:
         return [
