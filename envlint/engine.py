@@ -8,7 +8,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from envlint.extract.dockerfile import image_path_source, parse_dockerfile, python_version_of
@@ -173,9 +173,10 @@ class _Linker:
         step = 0
         for stage in chain:
             for command in stage.runs:
+                before = _copied_before(stage, command.location.line)
                 for install in command.installs:
                     step += 1
-                    self._add_install(build, install, step, lambda p, s=stage: _context_path(s, p, context))
+                    self._add_install(build, install, step, lambda p, s=before: _context_path(s, p, context))
         final = chain[-1] if chain else None
         if final is not None:
             base_version = python_version_of(chain[0].base)
@@ -266,6 +267,11 @@ def _stage_chain(dockerfile: Dockerfile) -> list[DockerStage]:
     while chain[0].base.lower() in by_name and by_name[chain[0].base.lower()] not in chain:
         chain.insert(0, by_name[chain[0].base.lower()])
     return chain
+
+
+def _copied_before(stage: DockerStage, line: int) -> DockerStage:
+    """The stage as a RUN on `line` sees it: only the COPY/ADD lines above it have run."""
+    return replace(stage, copies=[c for c in stage.copies if c.location.line < line])
 
 
 def _context_path(stage: DockerStage, image_path: str, context: str) -> str | None:

@@ -182,6 +182,7 @@ class Command:
     scripts: tuple[Word, ...] = ()  # files the command runs: `python app.py`, `sh start.sh`
     modules: tuple[Word, ...] = ()  # `module:attr` app paths given to gunicorn/uvicorn
     words: tuple[Word, ...] = ()
+    problems: tuple[Problem, ...] = ()  # unreadable requirement arguments, unclosed quotes
 
 
 # --- environment ----------------------------------------------------------------------------
@@ -244,6 +245,7 @@ class Dockerfile:
     path: str
     stages: list[DockerStage] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    args: list[EnvVar] = field(default_factory=list)  # ARGs before the first FROM (FROM lines only)
 
     @property
     def final(self) -> DockerStage | None:

@@ -10,10 +10,10 @@ report), and envlint does not stop at the first bad line: it records a `Problem`
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 import urllib.parse
-from dataclasses import dataclass
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement
@@ -25,6 +25,7 @@ from envlint.repo import ReadError, Repo
 
 # The only form pip expands (req_file.py ENV_VAR_RE); envlint reports it instead.
 ENV_VAR_RE = re.compile(r"\$\{([A-Z0-9_]+)\}")
+_SYNTAX = "requirement-syntax"
 
 # req_file.py SUPPORTED_OPTIONS + SUPPORTED_OPTIONS_REQ as of pip 26 (cmdoptions.py):
 # long option -> whether it takes a value. `--pypi-url` is an alias of `--index-url`.
@@ -41,6 +42,7 @@ _SHORT_OPTIONS = {"-i": "--index-url", "-c": "--constraint", "-r": "--requiremen
                   "-f": "--find-links", "-C": "--config-settings"}
 _PER_REQUIREMENT = {"--hash", "--config-settings"}  # SUPPORTED_OPTIONS_REQ
 _PER_EDITABLE = {"--config-settings"}  # SUPPORTED_OPTIONS_EDITABLE_REQ
+_INCLUDES = {"--requirement", "--constraint"}
 _REMOVED_OPTIONS = {"--install-option", "--global-option", "--no-use-wheel"}
 _STRONG_HASHES = ("sha256", "sha384", "sha512")  # pip utils/hashes.py STRONG_HASHES
 # `--use-feature` choices pip has offered recently; anything else is an optparse "invalid choice".
@@ -79,6 +81,9 @@ def requirement_from_string(
         parsed = PackagingRequirement(text)
     except InvalidRequirement as exc:
         return _invalid(text, str(exc).splitlines()[0], location)
+    if parsed.url and _scheme(parsed.url) not in _URL_SCHEMES:
+        return Problem(_SYNTAX, f"{text!r}: pip cannot fetch {parsed.url!r}, it is not an http(s), file, "
+                       "ftp or git+/hg+/svn+/bzr+ URL; pip stops here", location)
     return Requirement(
         name=normalize_name(parsed.name),
         specifier=str(parsed.specifier),
@@ -86,7 +91,7 @@ def requirement_from_string(
         location=location,
         marker=str(parsed.marker) if parsed.marker else None,
         url=parsed.url,
-        extras=tuple(sorted(parsed.extras)),
+        extras=tuple(sorted({normalize_name(extra) for extra in parsed.extras})),  # PEP 685
         editable=editable,
         constraint=constraint,
     )
@@ -95,10 +100,10 @@ def requirement_from_string(
 def _invalid(text: str, detail: str, location: Location) -> Problem:
     variables = ENV_VAR_RE.findall(text)
     if variables:
-        names = ", ".join(sorted(set(variables)))
+        names = ", ".join(f"${{{name}}}" for name in sorted(set(variables)))
         return Problem(
             "requirement-unresolved",
-            f"{text!r} depends on ${{{names}}}, which pip fills in from the build environment; "
+            f"{text!r} depends on {names}, which pip fills in from the build environment; "
             "envlint never reads its own environment, so this requirement is not checked",
             location,
         )
@@ -107,14 +112,17 @@ def _invalid(text: str, detail: str, location: Location) -> Problem:
         hints.append("pip treats # as a comment only after whitespace")
     if "\t-" in text:
         hints.append("pip separates options from the requirement only at a space, not a tab")
-    if "/" in text:
+    scheme = _scheme(text)
+    if scheme and scheme not in _URL_SCHEMES and "/" in text:
+        hints.append(f"pip does not download {scheme}: URLs, only http(s), file, ftp and git+/hg+/svn+/bzr+ ones")
+    elif "/" in text:
         hints.append("it looks like a path: pip installs a local directory only if it exists when pip runs")
     elif "=" in text and not any(op in text for op in _SPECIFIER_OPERATORS):
         hints.append("= is not a valid operator; did you mean == ?")
     elif re.search(r"[\w\])]\s+[A-Za-z]", text) and ";" not in text and "@" not in text:
         hints.append("pip reads one requirement per line")
     hint = f" ({'; '.join(hints)})" if hints else ""
-    return Problem("requirement-syntax", f"invalid requirement {text!r}: {detail}{hint}; pip stops here", location)
+    return Problem(_SYNTAX, f"invalid requirement {text!r}: {detail}{hint}; pip stops here", location)
 
 
 def requirement_from_line(
@@ -135,18 +143,19 @@ def requirement_from_line(
         except InvalidMarker as exc:
             if ENV_VAR_RE.search(marker_text):
                 return _invalid(text, "", location)
-            return Problem("requirement-syntax", f"invalid marker in {text!r}: {str(exc).splitlines()[0]}; pip stops here",
+            return Problem(_SYNTAX, f"invalid marker in {text!r}: {str(exc).splitlines()[0]}; pip stops here",
                            location)
     if _is_url(head):
         return _from_link(head, head, None, text, marker, location, constraint)
     path, extras = _strip_extras(head)
-    if _is_archive(path):
-        name_part = head.split("@", 1)
-        if len(name_part) == 2 and not _looks_like_path(name_part[0]):
-            return _with_marker(requirement_from_string(head, location, constraint=constraint), text, marker)
+    # pip reads `name @ …` as PEP 508 when the part before '@' does not look like a path
+    before_at, at, _ = head.partition("@")
+    name_at_url = bool(at) and not _looks_like_path(before_at)
+    if _is_archive(path) and not name_at_url:
         return _from_link(path, path, extras, text, marker, location, constraint)
     parsed = requirement_from_string(head, location, constraint=constraint)
-    if isinstance(parsed, Problem) and _looks_like_path(head) and not ENV_VAR_RE.search(head):
+    if (isinstance(parsed, Problem) and _looks_like_path(head) and not name_at_url and not _scheme(head)
+            and not ENV_VAR_RE.search(head)):
         return FileArg(".", path, location)
     return _with_marker(parsed, text, marker)
 
@@ -167,16 +176,22 @@ def _from_link(
     if filename.lower().endswith(".whl"):
         name_version = _wheel_name_version(filename)
         if name_version is None:
-            return Problem("requirement-syntax", f"{filename!r} is not a valid wheel file name "
+            return Problem(_SYNTAX, f"{filename!r} is not a valid wheel file name "
                            "(name-version-pythontag-abitag-platform.whl); pip stops here", location)
         req_text = f"{name_version[0]}{extras or ''}=={name_version[1]}"
     else:
         egg = re.search(r"[#&]egg=([^&]*)", link)  # models/link.py _egg_fragment_re
+        if _scheme(link) == "file" and "../" in link:
+            egg = None  # parse_req_from_line rebuilds relative file: URLs from their path, dropping the fragment
         if egg is None:
             if editable or _scheme(link) in (None, "file"):
                 return FileArg("-e" if editable else ".", link, location)
             return Problem("requirement-unresolved", f"{shown!r} names no package: pip learns the name only by "
                            "downloading and building it; write `name @ URL` so envlint can check it", location)
+        if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?", egg.group(1)):
+            # models/link.py `_project_name_re`: deprecated since pip 23, an error since pip 26.0
+            return Problem(_SYNTAX, f"#egg={egg.group(1)} in {shown!r} is not a bare project name, "
+                           "which pip 26 and later reject; write `name[extras] @ URL` instead", location)
         req_text = egg.group(1) + (extras or "")
     parsed = requirement_from_string(req_text, location, editable=editable, constraint=constraint)
     if isinstance(parsed, Problem):
@@ -192,14 +207,18 @@ def _editable(value: str, location: Location, constraint: bool) -> Requirement |
     if scheme is None:
         name_part = value.split("@", 1)
         if len(name_part) == 2 and not _looks_like_path(name_part[0]):
-            return requirement_from_string(value, location, editable=True, constraint=constraint)
+            named = requirement_from_string(value, location, editable=True, constraint=constraint)
+            if isinstance(named, Requirement) or named.kind != _SYNTAX:
+                return named
+            return Problem(_SYNTAX, f"-e {value!r} is neither a local project path nor a URL pip knows "
+                           "(git+https://…, git+ssh://…, `name @ URL`); pip stops here", location)
         return FileArg("-e", path, location)
     if scheme == "file":
         return _from_link(path, value, extras, value, None, location, constraint, editable=True)
     if scheme in _VCS_NAMES:
         value = f"{scheme}+{value}"  # parse_editable turns `git:` into `git+git:`
     elif scheme not in _VCS_SCHEMES:
-        return Problem("requirement-syntax", f"-e {value!r}: pip installs in editable mode only a local project "
+        return Problem(_SYNTAX, f"-e {value!r}: pip installs in editable mode only a local project "
                        "path or a VCS URL (git+https://…); drop -e to install an archive", location)
     named = _from_link(value, value, None, value, None, location, constraint, editable=True)
     if isinstance(named, FileArg):
@@ -258,7 +277,7 @@ def _wheel_name_version(filename: str) -> tuple[str, str] | None:
 # --- lines and options --------------------------------------------------------------------------
 
 
-@dataclass
+@dataclasses.dataclass
 class _Line:
     """One logical line; its content (comment gone, blanks trimmed) is `source.text[start:end]`."""
 
@@ -353,7 +372,7 @@ def _shell_words(text: str) -> list[tuple[str, int, int]]:
     return words
 
 
-@dataclass
+@dataclasses.dataclass
 class _Option:
     name: str  # the long form, abbreviations and short forms resolved
     value: str | None
@@ -380,9 +399,17 @@ def _long_option(typed: str, span: tuple[int, int]) -> str:
     raise _OptionError(f"pip has no option {typed} in requirements files{removed}; pip stops here", span)
 
 
-def _parse_options(words: list[tuple[str, int, int]]) -> tuple[list[_Option], list[tuple[str, int, int]]]:
-    """optparse as pip configures it (req_file.py `build_parser`): interspersed positional
-    words are collected (pip discards them), the first error raises `_OptionError`."""
+def _parse_options(
+    text: str, words: list[tuple[str, int, int]]
+) -> tuple[list[_Option], list[tuple[str, int, int]]]:
+    """optparse as pip configures it (req_file.py `build_parser`) on the shell words of `text`:
+    interspersed positional words are collected (pip discards them), the first error raises
+    `_OptionError`."""
+
+    def attached(word: str, start: int, end: int, prefix: int) -> tuple[int, int]:
+        """Where a value glued to its option (`--requirement=x`, `-rx`) is, when unquoted."""
+        return (start + prefix, end) if text[start:end] == word else (start, end)
+
     options, leftovers = [], []
     i = 0
     while i < len(words):
@@ -401,14 +428,14 @@ def _parse_options(words: list[tuple[str, int, int]]) -> tuple[list[_Option], li
                 options.append(_Option(name, None, (start, end), (start, end)))
                 continue
             if eq:
-                options.append(_Option(name, value, (start, end), (start, end)))
+                options.append(_Option(name, value, (start, end), attached(word, start, end, len(typed) + 1)))
                 continue
         elif word.startswith("-") and word != "-":
             name = _SHORT_OPTIONS.get(word[:2])
             if name is None:
                 raise _OptionError(f"pip has no option {word[:2]} in requirements files; pip stops here", (start, end))
             if len(word) > 2:
-                options.append(_Option(name, word[2:], (start, end), (start, end)))
+                options.append(_Option(name, word[2:], (start, end), attached(word, start, end, 2)))
                 continue
         else:
             leftovers.append(words[i - 1])
@@ -434,8 +461,16 @@ def _check_value(option: _Option) -> str | None:
     elif option.name == "--config-settings" and "=" not in value:
         return f"--config-settings {value!r} must be KEY=VALUE; pip stops here"
     elif option.name == "--use-feature" and value not in _FEATURES:
-        return f"--use-feature {value!r} is not a feature pip knows; pip stops here"
+        return f"--use-feature {value!r} is not a feature pip 26 knows; pip stops here"
     return None
+
+
+def _ignored_message(option: _Option, where: str) -> str:
+    if option.name in _INCLUDES and where.endswith("without a requirement"):
+        return f"pip follows only the first -r (else -c) on a line and ignores {option.name} {option.value}"
+    if option.name in _PER_REQUIREMENT:
+        return f"pip ignores {option.name} {where}"
+    return f"pip ignores {option.name} {where}; put it on a line of its own"
 
 
 # --- files --------------------------------------------------------------------------------------
@@ -445,7 +480,15 @@ def parse_requirements_file(repo: Repo, relpath: str, *, constraint: bool = Fals
     """Read `relpath` and every file it includes as pip would, in pip's order. Never raises:
     what pip would reject, or envlint cannot know, is a located `Problem`."""
     result = RequirementsFile(relpath)
-    _Reader(repo, result).read(relpath, constraint, (relpath,), None)
+    try:
+        inside = repo.normalize(relpath)
+    except (OSError, ValueError, RuntimeError):
+        inside = None
+    if inside is None:
+        result.problems.append(Problem("outside-repo", f"{relpath} is not a path inside the repository; envlint "
+                                       "does not read it", Location(relpath, 1, 1)))
+        return result
+    _Reader(repo, result).read(relpath, constraint, (inside,), None)
     return result
 
 
@@ -470,62 +513,70 @@ class _Reader:
             self.line(line, path, constraint, chain)
 
     def line(self, line: _Line, path: str, constraint: bool, chain: tuple[str, ...]) -> None:
-        """One logical line: `RequirementsFileParser._parse_file` then `handle_line`."""
+        """One logical line: pip's `RequirementsFileParser._parse_file`, then `handle_line`."""
         source = line.source
         content = source.text[line.start:line.end]
         at = _options_start(content)
-        args = (content if at is None else content[:at]).rstrip()
-        base = line.start + (len(content) if at is None else at)
+        args = content if at is None else content[:at].rstrip()
+        options_text = "" if at is None else content[at:]
 
-        def span(start: int, end: int) -> Location:
-            return source.span(base + start, base + end)
+        def span(start: int, end: int) -> Location:  # offsets in `options_text`
+            return source.span(line.start + (at or 0) + start, line.start + (at or 0) + end)
 
-        options, leftovers = [], []
-        try:
-            words = _shell_words(content[at:] if at is not None else "")
-            options, leftovers = _parse_options(words)
-        except ValueError:
-            self.problem("requirement-syntax", f"cannot split the options {content[at:]!r} (unclosed quote or "
-                         "trailing backslash); pip stops here", span(0, len(content) - at))
-        except _OptionError as exc:
-            self.problem("requirement-syntax", str(exc), span(*exc.span))
-            options = []  # pip rejects the whole line; keep only what the line's requirement says
-        for option in options:
-            error = _check_value(option)
-            if error:
-                self.problem("requirement-syntax", error, span(*option.span))
-
+        options, leftovers = self.options(options_text, span)
         editables = [o for o in options if o.name == "--editable"]
-        if args:
-            where = source.span(line.start, line.start + len(args))
-            self.add(requirement_from_line(args, where, constraint=constraint))
-            applied = _PER_REQUIREMENT
-            why = "on a requirement line"
-        elif editables:
-            first = editables[0]
-            self.add(_editable(first.value or "", span(*first.value_span), constraint))
-            applied = _PER_EDITABLE | {"--editable"}
-            editables = editables[1:]
-            why = "on an -e line"
-        else:
+        if args:  # ParsedLine: a requirement wins over everything else on the line
+            where_written = source.span(line.start, line.start + len(args))
+            self.add(requirement_from_line(args, where_written, constraint=constraint))
+            used = [o for o in options if o.name in _PER_REQUIREMENT]
+            where = "on a requirement line"
+        elif editables:  # "We don't support multiple -e on one line"
+            value_start, value_end = editables[0].value_span
+            self.editable(editables[0].value or "", options_text[value_start:value_end], span(value_start, value_end),
+                          constraint)
+            used = [editables[0], *(o for o in options if o.name in _PER_EDITABLE)]
+            where = "on an -e line"
+        else:  # _parse_and_recurse follows requirements[0], else constraints[0]
             includes = [o for o in options if o.name == "--requirement"] or [
                 o for o in options if o.name == "--constraint"]
             if includes:
                 self.include(includes[0], span(*includes[0].value_span), path, chain)
-            applied = set(_LONG_OPTIONS) - _PER_REQUIREMENT
-            why = "on a line without a requirement"
-            for option in options:
-                if option.name in ("--requirement", "--constraint") and option is not includes[0]:
-                    self.ignored(f"{option.name} {option.value}: pip follows only the first -r (else -c) on a line",
-                                 span(*option.span))
+            used = [*includes[:1], *(o for o in options if o.name not in _PER_REQUIREMENT | _INCLUDES)]
+            where = "on a line without a requirement"
         for option in options:
-            if option.name not in applied or option in editables:
-                self.ignored(f"pip ignores {option.name} {why}; put it on a line of its own"
-                             if option.name not in _PER_REQUIREMENT else
-                             f"pip ignores {option.name} {why}", span(*option.span))
-        for word, start, end in leftovers:
-            self.ignored(f"pip silently drops {word!r} after the options; one requirement or option set per line",
-                         span(start, end))
+            if not any(option is u for u in used):
+                self.ignored(_ignored_message(option, where), span(*option.span))
+        if leftovers:  # optparse's positional arguments, which pip discards
+            start, end = leftovers[0][1], leftovers[-1][2]
+            self.ignored(f"pip silently drops {options_text[start:end]!r} after the options; write one requirement "
+                         "or option set per line", span(start, end))
+
+    def options(self, text: str, span) -> tuple[list[_Option], list[tuple[str, int, int]]]:
+        """The options of a line as pip's `get_line_parser` reads them, with every error pip
+        would stop at reported (optparse stops at the first; so do we)."""
+        try:
+            options, leftovers = _parse_options(text, _shell_words(text))
+        except ValueError:
+            self.problem(_SYNTAX, f"cannot split the options {text!r} (unclosed quote or trailing backslash); "
+                         "pip stops here", span(0, len(text)))
+            return [], []
+        except _OptionError as exc:
+            self.problem(_SYNTAX, str(exc), span(*exc.span))
+            return [], []
+        for option in options:
+            error = _check_value(option)
+            if error:
+                self.problem(_SYNTAX, error, span(*option.span))
+        return options, leftovers
+
+    def editable(self, value: str, written: str, location: Location, constraint: bool) -> None:
+        """`-e VALUE` is always listed as a file argument; a named one is also a requirement."""
+        item = _editable(value, location, constraint)
+        self.result.includes.append(item if isinstance(item, FileArg) else FileArg("-e", value, location))
+        if isinstance(item, Requirement):
+            item = dataclasses.replace(item, text=written)
+        if not isinstance(item, FileArg):
+            self.add(item)
 
     def add(self, item: Requirement | FileArg | Problem) -> None:
         if isinstance(item, Requirement):
@@ -534,8 +585,6 @@ class _Reader:
             self.result.includes.append(item)
         else:
             self.result.problems.append(item)
-        if isinstance(item, Requirement) and item.editable:
-            self.result.includes.append(FileArg("-e", item.url or item.text, item.location))
 
     def ignored(self, message: str, location: Location) -> None:
         self.problem("requirement-ignored", message, location)
@@ -563,7 +612,7 @@ class _Reader:
             is_file = target is not None and self.repo.is_file(target)
             is_dir = target is not None and not is_file and self.repo.exists(target)
         except (OSError, ValueError, RuntimeError) as exc:
-            self.problem("unreadable", f"{flag} {written}: cannot resolve the path ({exc})", location)
+            self.problem("missing-file", f"{flag} {written}: cannot resolve the path ({exc})", location)
             return
         if target is None:
             self.problem("outside-repo", f"{flag} {written} leads outside the repository (through '..', an "

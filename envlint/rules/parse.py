@@ -132,7 +132,23 @@ UNRESOLVED = _problems(
     Use instead: a literal pin, or accept that envlint cannot check this line.""",
 )
 
+IGNORED_BY_PIP = _problems(
+    "EL009", "ignored-by-pip", Severity.WARNING, ("requirement-ignored",),
+    """Something in a requirements file that pip reads and silently ignores.
+
+    What it does: reports what pip drops without a word — words after the options on a line, a
+    second `-r` on one line (only the first is followed), global options such as `--index-url`
+    on a requirement line, `--hash` on a line with no requirement.
+
+    Why is this bad? The file says something that never happens: a package or an index the
+    author thinks is used is not.
+
+    Example: `-r base.txt -r extra.txt` (extra.txt is never read).
+
+    Use instead: one include or global option per line.""",
+)
+
 RULES = (
     INVALID_REQUIREMENT, INVALID_DOCKERFILE, INVALID_YAML, RENDER_STRUCTURE, INCLUDE_CYCLE,
-    INVALID_PYTHON, OUTSIDE_REPOSITORY, UNRESOLVED,
+    INVALID_PYTHON, OUTSIDE_REPOSITORY, UNRESOLVED, IGNORED_BY_PIP,
 )

@@ -1,0 +1,329 @@
+"""Where a Python entry file (`python app.py`) listens, read from its syntax tree only: the file
+is never imported or run.
+
+Recognised calls and their defaults follow ../shared/docs/code-scan.md §4: Flask `app.run`
+(127.0.0.1:5000), Flask-SocketIO `socketio.run` (127.0.0.1:5000), `uvicorn.run` /
+`uvicorn.Config` (127.0.0.1:8000), aiohttp `web.run_app` (0.0.0.0:8080), `waitress.serve`
+(0.0.0.0:8080), Gradio `.launch` (127.0.0.1:7860) and `socket.bind((host, port))`. Calls
+anywhere in the file count, `if __name__ == "__main__":` blocks included, since the file is run
+as a script.
+
+Values are literals, names bound to them (in the calling function, then at module level), and
+environment reads (`int(os.environ.get("PORT", 5000))`, `os.getenv("PORT", "5000")`,
+`os.environ["PORT"]`, `os.getenv("PORT") or 5000`), which give `port_env` and the fallback. A
+host read from the environment is recorded as its fallback, if any. Anything else is None.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from envlint.facts import Listen, Location, Problem
+from envlint.repo import ReadError, Repo
+
+_MAX_DEPTH = 12  # name -> name -> … chains followed when evaluating a value
+
+# qualified name -> (server, default host, default port, positional index of host, of port)
+_FUNCTIONS = {
+    "uvicorn.run": ("uvicorn.run", "127.0.0.1", 8000, None, None),  # host/port keyword-only
+    "uvicorn.main.run": ("uvicorn.run", "127.0.0.1", 8000, None, None),
+    "uvicorn.Config": ("uvicorn.Config", "127.0.0.1", 8000, None, None),
+    "uvicorn.config.Config": ("uvicorn.Config", "127.0.0.1", 8000, None, None),
+    "aiohttp.web.run_app": ("web.run_app", "0.0.0.0", 8080, None, None),
+    "waitress.serve": ("waitress.serve", "0.0.0.0", 8080, None, None),
+}
+_FLASK = ("app.run", "127.0.0.1", 5000, 0, 1)  # Flask.run(host=None, port=None, …)
+_SOCKETIO = ("socketio.run", "127.0.0.1", 5000, 1, 2)  # SocketIO.run(app, host=None, port=None, …)
+_GRADIO = ("gradio launch", "127.0.0.1", 7860)
+_APP_FACTORIES = ("create_app", "make_app", "get_app", "build_app")
+_ENV_GETTERS = {"os.environ.get", "os.getenv", "os.environ.setdefault", "posix.environ.get"}
+
+
+@dataclass(frozen=True)
+class _Env:
+    name: str
+    default: object  # the fallback's value, or None
+
+
+_UNKNOWN = object()
+
+
+def listens_in_python(repo: Repo, relpath: str) -> tuple[list[Listen], list[Problem]]:
+    """Listen addresses of the servers `relpath` starts, and why it could not be read, if so."""
+    try:
+        source = repo.read_text(relpath)
+    except (ReadError, OSError) as exc:
+        return [], [Problem("unreadable", str(exc), Location(relpath, 1, 1))]
+    try:
+        tree = ast.parse(source, filename=relpath)
+    except SyntaxError as exc:
+        line = max(exc.lineno or 1, 1)
+        return [], [Problem("python-syntax", f"{relpath} does not parse: {exc.msg}",
+                            Location(relpath, line, max(exc.offset or 1, 1)))]
+    except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
+        return [], [Problem("python-syntax", f"{relpath} does not parse: {exc}", Location(relpath, 1, 1))]
+    try:
+        return _Scanner(relpath, source, tree).scan(), []
+    except RecursionError:
+        return [], [Problem("python-syntax", f"{relpath} is nested too deeply to read", Location(relpath, 1, 1))]
+
+
+class _Scanner:
+    def __init__(self, path: str, source: str, tree: ast.Module):
+        self.path, self.tree = path, tree
+        self.lines = re.split(r"\r\n|\r|\n", source)
+        self.aliases: dict[str, str] = {}  # local name -> qualified name of what was imported
+        self.modules: set[str] = set()  # names bound by `import X` / `import X as Y`
+        self.bound: dict[str, str] = {}  # local name -> qualified name of the call that made it
+        self.listens: list[Listen] = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    local = alias.asname or alias.name.split(".")[0]
+                    self.aliases[local] = alias.name if alias.asname else local
+                    self.modules.add(local)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        imported = set(self.aliases.values())
+        self.imports_flask = any(name.split(".")[0].startswith("flask") for name in imported)
+        self.imports_gradio = any(name.split(".")[0] == "gradio" for name in imported)
+        self.imports_socket = any(name.split(".")[0] == "socket" for name in imported)
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        self.bound[target.id] = self.qualified(node.value.func) or ""
+            elif isinstance(node, (ast.With, ast.AsyncWith)):  # `with gr.Blocks() as demo:`
+                for item in node.items:
+                    if isinstance(item.optional_vars, ast.Name) and isinstance(item.context_expr, ast.Call):
+                        self.bound[item.optional_vars.id] = self.qualified(item.context_expr.func) or ""
+
+    # -- names ------------------------------------------------------------------------------
+
+    def qualified(self, node: ast.expr) -> str | None:
+        """`web.run_app` -> "aiohttp.web.run_app" through the imports; a name not imported is
+        itself (a local function such as `create_app`)."""
+        if isinstance(node, ast.Name):
+            return self.aliases.get(node.id, node.id)
+        if isinstance(node, ast.Attribute):
+            base = self.qualified(node.value)
+            return f"{base}.{node.attr}" if base else None
+        return None
+
+    # -- walking ----------------------------------------------------------------------------
+
+    def scan(self) -> list[Listen]:
+        self.visit(self.tree.body, [_assignments(self.tree.body)])
+        return self.listens
+
+    def visit(self, body: list[ast.stmt], scopes: list[dict[str, list[ast.stmt]]]) -> None:
+        for statement in body:
+            for node in _walk_scope(statement):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    self.visit(node.body, [*scopes, _assignments(node.body)])
+                elif isinstance(node, ast.ClassDef):
+                    self.visit(node.body, scopes)
+                elif isinstance(node, ast.Call):
+                    self.call(node, scopes)
+
+    def call(self, node: ast.Call, scopes) -> None:
+        func = node.func
+        name = self.qualified(func)
+        if name in _FUNCTIONS:
+            server, host, port, host_at, port_at = _FUNCTIONS[name]
+            if name == "waitress.serve" and _keyword(node, "listen") is not None:
+                self.waitress_listen(node, _keyword(node, "listen"), scopes)
+                return
+            self.add(node, scopes, server, host, port, host_at, port_at)
+            return
+        if not isinstance(func, ast.Attribute):
+            return
+        receiver = func.value.id if isinstance(func.value, ast.Name) else None
+        made_by = self.bound.get(func.value.id, "") if isinstance(func.value, ast.Name) else ""
+        if func.attr == "run" and receiver is not None:
+            if made_by.rsplit(".", 1)[-1] == "SocketIO":
+                self.add(node, scopes, *_SOCKETIO)
+            elif self.is_flask(node, receiver, made_by):
+                self.add(node, scopes, *_FLASK)
+        elif func.attr == "launch" and (
+            self.imports_gradio or _keyword(node, "server_name") or _keyword(node, "server_port")
+        ):
+            self.add(node, scopes, *_GRADIO, None, None, host_kw="server_name", port_kw="server_port")
+        elif func.attr == "bind" and self.imports_socket and len(node.args) == 1 and not node.keywords:
+            address = node.args[0]
+            if isinstance(address, ast.Tuple) and len(address.elts) == 2:
+                self.listens.append(self.listen("socket.bind", node, address.elts[0], address.elts[1], "", 0, scopes))
+
+    def is_flask(self, node: ast.Call, name: str, made_by: str) -> bool:
+        """`.run` on a Flask instance, on what an app factory returned, or, in a module that
+        imports flask, any `.run(host=…/port=…)` on a name not bound by `import` (`asyncio.run`)."""
+        made_by_last = made_by.rsplit(".", 1)[-1]
+        if made_by_last == "Flask" or made_by_last.endswith(_APP_FACTORIES):
+            return True
+        has_address = _keyword(node, "host") is not None or _keyword(node, "port") is not None
+        return self.imports_flask and has_address and name not in self.modules
+
+    # -- listens ----------------------------------------------------------------------------
+
+    def add(self, node: ast.Call, scopes, server: str, host: str, port: int, host_at: int | None,
+            port_at: int | None, host_kw: str = "host", port_kw: str = "port") -> None:
+        host_node = _argument(node, host_kw, host_at)
+        port_node = _argument(node, port_kw, port_at)
+        self.listens.append(self.listen(server, node, host_node, port_node, host, port, scopes))
+
+    def listen(self, server: str, call: ast.Call, host_node: ast.expr | None, port_node: ast.expr | None,
+               default_host: str, default_port: int, scopes) -> Listen:
+        line = call.lineno
+        if host_node is None:
+            host, host_location = default_host, None
+        else:
+            value = self.value(host_node, scopes, line)
+            if isinstance(value, _Env):
+                value = value.default
+            host = ("0.0.0.0" if value == "" else value) if isinstance(value, str) else None
+            host_location = self.location(host_node)
+        port, port_env, port_location = default_port, None, None
+        if port_node is not None:
+            value = self.value(port_node, scopes, line)
+            if isinstance(value, _Env):
+                port_env, value = value.name, value.default
+            port = _as_port(value)
+            port_location = self.location(port_node)
+        return Listen(server, self.location(call), host, host_location, host_node is None, port, port_env,
+                      port_location, port_node is None)
+
+    def waitress_listen(self, call: ast.Call, node: ast.expr, scopes) -> None:
+        """`serve(app, listen="0.0.0.0:8080 [::]:8080")`: each `host:port`, port 8080 if none."""
+        value = self.value(node, scopes, call.lineno)
+        location = self.location(node)
+        if not isinstance(value, str):
+            self.listens.append(Listen("waitress.serve", self.location(call), host_location=location,
+                                       port_location=location))
+            return
+        for item in value.split():
+            if item.startswith("["):  # [v6]:port
+                host, _, rest = item[1:].partition("]")
+                port = rest[1:] if rest.startswith(":") else ""
+            else:
+                host, colon, port = item.rpartition(":")
+                host = host if colon else port
+                port = port if colon else ""
+            self.listens.append(Listen("waitress.serve", self.location(call), "0.0.0.0" if host in ("", "*") else host,
+                                       location, False, _as_port(port) if port else 8080, None, location, not port))
+
+    # -- values -----------------------------------------------------------------------------
+
+    def value(self, node: ast.expr, scopes, line: int, depth: int = 0) -> object:
+        """A literal, an `_Env`, or `_UNKNOWN`."""
+        if depth > _MAX_DEPTH:
+            return _UNKNOWN
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            for scope in reversed(scopes):
+                assigned = scope.get(node.id)
+                if assigned:
+                    before = [a for a in assigned if a.lineno <= line] or assigned
+                    return self.value(before[-1].value, scopes, line, depth + 1)  # type: ignore[attr-defined]
+            return _UNKNOWN
+        if isinstance(node, ast.Call):
+            name = self.qualified(node.func)
+            if name in ("int", "str", "float") and len(node.args) == 1 and not node.keywords:
+                inner = self.value(node.args[0], scopes, line, depth + 1)
+                return inner if isinstance(inner, _Env) else _convert(inner, name)
+            if name in _ENV_GETTERS and node.args and isinstance(node.args[0], ast.Constant) \
+                    and isinstance(node.args[0].value, str):
+                default = _argument(node, "default", 1)
+                fallback = None if default is None else self.value(default, scopes, line, depth + 1)
+                return _Env(node.args[0].value, None if fallback is _UNKNOWN else fallback)
+            return _UNKNOWN
+        if isinstance(node, ast.Subscript) and self.qualified(node.value) in ("os.environ", "posix.environ"):
+            key = node.slice
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                return _Env(key.value, None)
+            return _UNKNOWN
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) == 2:
+            first = self.value(node.values[0], scopes, line, depth + 1)
+            if isinstance(first, _Env) and first.default is None:
+                fallback = self.value(node.values[1], scopes, line, depth + 1)
+                return _Env(first.name, None if fallback is _UNKNOWN else fallback)
+            return _UNKNOWN
+        return _UNKNOWN
+
+    def location(self, node: ast.AST) -> Location:
+        """1-based line and character columns; ast's columns count UTF-8 bytes."""
+        line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+        column = self.column(line, node.col_offset)  # type: ignore[attr-defined]
+        end_column = self.column(end_line, node.end_col_offset or 0)  # type: ignore[attr-defined]
+        return Location(self.path, line, column + 1, end_line, end_column + 1)
+
+    def column(self, line: int, byte_offset: int) -> int:
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if text.isascii():
+            return byte_offset
+        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "ignore"))
+
+
+def _walk_scope(node: ast.AST):
+    """`node` and everything under it that belongs to the same scope; function and class
+    definitions are yielded but not entered."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(current))))
+
+
+def _assignments(body: list[ast.stmt]) -> dict[str, list[ast.stmt]]:
+    """`NAME = value` statements of one scope, in source order."""
+    found: dict[str, list[ast.stmt]] = {}
+    for statement in body:
+        for node in _walk_scope(statement):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        found.setdefault(target.id, []).append(node)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+                found.setdefault(node.target.id, []).append(node)
+    for statements in found.values():
+        statements.sort(key=lambda s: s.lineno)
+    return found
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _argument(call: ast.Call, name: str, position: int | None) -> ast.expr | None:
+    found = _keyword(call, name)
+    if found is None and position is not None and position < len(call.args):
+        if not any(isinstance(a, ast.Starred) for a in call.args[:position + 1]):
+            found = call.args[position]
+    return found
+
+
+def _convert(value: object, kind: str) -> object:
+    try:
+        if kind == "int" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return int(value)
+        if kind == "str" and isinstance(value, (str, int)):
+            return str(value)
+    except ValueError:
+        pass
+    return value if kind == "float" else _UNKNOWN
+
+
+def _as_port(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isascii() and value.strip().isdigit():
+        return int(value)
+    return None
