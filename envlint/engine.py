@@ -286,7 +286,7 @@ def check(root: Path, spec_file: Path | None = None) -> list[Finding]:
     """Everything `envlint check` does short of printing: load the spec, collect the facts, run
     every rule. Raises SpecError or InputError for what the CLI reports with exit 2."""
     if not root.is_dir():
-        raise InputError(f"{root}: not a directory")
+        raise InputError(f"{root}: {'not a directory' if root.exists() else 'does not exist'}")
     repo = Repo(root)
     spec = _load_spec(repo, spec_file)
     facts = collect(repo)

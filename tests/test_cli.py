@@ -1,6 +1,7 @@
 """The command line as a user runs it: exit codes, output formats, error messages."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,8 +13,9 @@ EXAMPLE = ROOT / "examples" / "supply-scout"
 
 
 def envlint(*args, cwd=None):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # the checkout, installed or not
     return subprocess.run(
-        [sys.executable, "-m", "envlint", *args], capture_output=True, text=True, cwd=cwd
+        [sys.executable, "-m", "envlint", *args], capture_output=True, text=True, cwd=cwd, env=env
     )
 
 
