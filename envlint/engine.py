@@ -58,7 +58,11 @@ def collect(repo: Repo) -> Facts:
     blueprint_path = next((name for name in BLUEPRINT_NAMES if name in files), None)
     if blueprint_path:
         facts.blueprint = parse_render(repo, blueprint_path)
-        facts.problems.extend(facts.blueprint.problems)
+        linker._problems(facts.blueprint.problems)
+        for service in facts.blueprint.services:
+            for command in (service.build_command, service.start_command, service.docker_command):
+                if command is not None:
+                    linker._problems(list(command.problems))
     if ".python-version" in files:
         facts.versions.extend(linker.python_version_file(".python-version"))
     used_dockerfiles: set[str] = set()
@@ -108,9 +112,14 @@ class _Linker:
             if not any(d.path == path for d in self.facts.dockerfiles):
                 self.facts.dockerfiles.append(parsed)
             self._problems(parsed.problems)
+            for stage in parsed.stages:
+                for command in [*stage.runs, stage.cmd, stage.entrypoint]:
+                    if command is not None:
+                        self._problems(list(command.problems))
         return self._parsed[key]
 
     def _problems(self, problems: list[Problem]) -> None:
+        """Record problems once, however many builds read the same file."""
         for problem in problems:
             if problem not in self._seen_problems:
                 self._seen_problems.add(problem)

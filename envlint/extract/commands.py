@@ -453,6 +453,9 @@ class _Facts:
         self.problems: list[Problem] = []
 
     def command(self, source: str, location: Location, exec_form: bool, words: list[Word]) -> Command:
+        syntax = tuple(p for p in self.problems if p.kind == _SHELL_SYNTAX)
+        if syntax:  # the shell refuses the whole line: nothing in it runs
+            return Command(source, location, exec_form, words=tuple(words), problems=syntax)
         return Command(source, location, exec_form, tuple(self.installs), tuple(self.listens), tuple(self.scripts),
                        tuple(self.modules), tuple(words), tuple(self.problems))
 

@@ -148,7 +148,22 @@ IGNORED_BY_PIP = _problems(
     Use instead: one include or global option per line.""",
 )
 
+SHELL_SYNTAX = _problems(
+    "EL010", "invalid-shell-command", Severity.ERROR, ("shell-syntax",),
+    """A shell command in a deploy file that a shell would refuse.
+
+    What it does: reads RUN lines, shell-form CMD/ENTRYPOINT and render.yaml commands with a
+    POSIX shell grammar and reports an unclosed quote or `$(`.
+
+    Why is this bad? `/bin/sh` stops with a syntax error: the build or the start command fails.
+
+    Example: `RUN pip install "flask==3.0.3`.
+
+    Use instead: close the quote.""",
+)
+
 RULES = (
     INVALID_REQUIREMENT, INVALID_DOCKERFILE, INVALID_YAML, RENDER_STRUCTURE, INCLUDE_CYCLE,
     INVALID_PYTHON, OUTSIDE_REPOSITORY, UNRESOLVED, IGNORED_BY_PIP,
+    SHELL_SYNTAX,
 )
