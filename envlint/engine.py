@@ -118,6 +118,9 @@ class _Linker:
                         self._problems(list(command.problems))
         return self._parsed[key]
 
+    def _report(self, problem: Problem) -> None:
+        self._problems([problem])
+
     def _problems(self, problems: list[Problem]) -> None:
         """Record problems once, however many builds read the same file."""
         for problem in problems:
@@ -142,6 +145,8 @@ class _Linker:
 
     def service_build(self, service: RenderService) -> Build | None:
         runtime = service.runtime
+        if service.repo is not None:
+            return None  # its Dockerfile and code live in another repository
         if runtime == "docker":
             return self._render_docker_build(service)
         if runtime == "python":
@@ -167,7 +172,7 @@ class _Linker:
                 return self.docker_build(path, context, service, name, build_args)
         build = Build(name, service=service)
         where = f"under rootDir {service.root_dir!r} or the repository root" if service.root_dir else "in the repository"
-        build.missing.append(
+        self._report(
             Problem("missing-file", f"dockerfilePath {path_text!r} of service '{service.name}' is not a file {where}", path_location)
         )
         return build
@@ -185,7 +190,7 @@ class _Linker:
                 before = _copied_before(stage, command.location.line)
                 for install in command.installs:
                     step += 1
-                    self._add_install(build, install, step, lambda p, s=before: _context_path(s, p, context))
+                    self._add_install(build, install, step, lambda p, s=before: _context_path(s, p, context), True)
         final = chain[-1] if chain else None
         if final is not None:
             base_version = python_version_of(chain[0].base)
@@ -200,7 +205,7 @@ class _Linker:
         elif final is not None:
             build.start.extend(c for c in (final.entrypoint, final.cmd) if c is not None)
         if final is not None:
-            self._link_start(build, lambda p: _context_path(final, p, context))
+            self._link_start(build, lambda p: _context_path(final, p, context), True)
         return build
 
     def _native_build(self, service: RenderService) -> Build:
@@ -209,17 +214,20 @@ class _Linker:
         root = service.root_dir
         if service.build_command is not None:
             for step, install in enumerate(service.build_command.installs, 1):
-                self._add_install(build, install, step, lambda p: self.repo.normalize(p, root))
+                self._add_install(build, install, step, lambda p: self.repo.normalize(p, root), False)
         if service.start_command is not None:
             build.start.append(service.start_command)
         build.runtime_env.extend(effective_env(service, self.facts.blueprint.env_groups))
         for variable in build.runtime_env:
             if variable.key == "PYTHON_VERSION" and variable.value:
                 build.versions.append(Version(variable.value, "PYTHON_VERSION", variable.value_location or variable.location))
-        self._link_start(build, lambda p: self.repo.normalize(p, root))
+        self._link_start(build, lambda p: self.repo.normalize(p, root), False)
         return build
 
-    def _add_install(self, build: Build, install, step: int, resolve) -> None:
+    def _add_install(self, build: Build, install, step: int, resolve, in_image: bool) -> None:
+        """Record what one install command installs, following its `-r` files. `resolve` maps a
+        path as the command sees it to a repository path: None means no COPY brought it into
+        the image (`in_image`) or it leaves the repository."""
         for requirement in install.requirements:
             build.installs.append(
                 Installed(requirement, step, upgrade=install.upgrade, force=install.force_reinstall)
@@ -228,8 +236,12 @@ class _Linker:
             if file_arg.option not in ("-r", "-c"):
                 continue
             path = resolve(file_arg.path)
-            if path is None or not self.repo.is_file(path):
-                build.missing.append(Problem("missing-file", _missing_message(file_arg.path, path), file_arg.location))
+            if path is None and in_image:
+                self._report(Problem(
+                    "missing-file", f"no COPY before this RUN brings {file_arg.path!r} into the image", file_arg.location
+                ))
+                continue
+            if not self._exists(build, file_arg.path, path, file_arg.location):
                 continue
             parsed = self.requirements(path, constraint=file_arg.option == "-c")
             for requirement in parsed.requirements:
@@ -238,15 +250,27 @@ class _Linker:
                         Installed(requirement, step, via=install.location, upgrade=install.upgrade, force=install.force_reinstall)
                     )
 
-    def _link_start(self, build: Build, resolve) -> None:
-        """Listen addresses from the start commands, and from the Python files they run."""
+    def _exists(self, build: Build, written: str, path: str | None, location: Location) -> bool:
+        """Whether a file a build names is in the repository; records why when it is not."""
+        if path is None:
+            self._report(Problem("outside-repo", f"{written!r} leads outside the repository", location))
+            return False
+        if not self.repo.is_file(path):
+            self._report(Problem("missing-file", f"{written!r} does not exist (looked for {path})", location))
+            return False
+        return True
+
+    def _link_start(self, build: Build, resolve, in_image: bool) -> None:
+        """Listen addresses from the start commands, and from the Python files they run. A file
+        no COPY brought into the image may have been made there (a build step, a base image):
+        it is not reported."""
         for command in build.start:
             build.listens.extend(command.listens)
             for script in command.scripts:
                 path = resolve(script.text)
-                if path is None or not self.repo.is_file(path):
-                    build.missing.append(Problem("missing-file", _missing_message(script.text, path), script.location))
-                elif path.endswith(".py"):
+                if (path is None and in_image) or not self._exists(build, script.text, path, script.location):
+                    continue
+                if path.endswith(".py"):
                     listens, problems = listens_in_python(self.repo, path)
                     build.listens.extend(listens)
                     self._problems(problems)
@@ -256,15 +280,9 @@ class _Linker:
                 dotted = module.text.split(":", 1)[0].replace(".", "/")
                 candidates = [resolve(f"{dotted}.py"), resolve(f"{dotted}/__init__.py")]
                 if all(c is not None for c in candidates) and not any(self.repo.is_file(c) for c in candidates):
-                    build.missing.append(
+                    self._report(
                         Problem("missing-file", f"app module {module.text!r}: neither {candidates[0]} nor {candidates[1]} exists", module.location)
                     )
-
-
-def _missing_message(written: str, resolved: str | None) -> str:
-    if resolved is None:
-        return f"{written!r} is outside the repository or not in the build"
-    return f"{written!r} does not exist (looked for {resolved})"
 
 
 def _stage_chain(dockerfile: Dockerfile) -> list[DockerStage]:

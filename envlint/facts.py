@@ -262,6 +262,7 @@ class RenderService:
     type: str | None = None
     runtime: str | None = None  # `runtime`, or the deprecated `env` when runtime is absent
     root_dir: str = ""
+    repo: str | None = None  # built from another repository: its files are not here
     dockerfile_path: tuple[str, Location] | None = None
     docker_context: tuple[str, Location] | None = None
     build_command: Command | None = None
@@ -317,7 +318,6 @@ class Build:
     listens: list[Listen] = field(default_factory=list)  # from `start` and the scripts it runs
     runtime_env: list[EnvVar] = field(default_factory=list)  # highest precedence first
     versions: list[Version] = field(default_factory=list)
-    missing: list[Problem] = field(default_factory=list)  # files the build names that are absent
 
     @property
     def is_web(self) -> bool:

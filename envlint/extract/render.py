@@ -103,6 +103,7 @@ class _Reader:
         service.type = _text(data.get("type"))
         service.runtime = _text(data.get("runtime", data.get("env")))
         service.root_dir = (_text(data.get("rootDir")) or "").strip("/").removeprefix("./")
+        service.repo = _text(data.get("repo"))
         for key, attribute in (("dockerfilePath", "dockerfile_path"), ("dockerContext", "docker_context")):
             if isinstance(data.get(key), str):
                 setattr(service, attribute, (data[key], self.doc.value_location(path + (key,))))
@@ -166,14 +167,6 @@ def _text(value: object) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def service_port(service: RenderService, groups: dict[str, list[EnvVar]]) -> EnvVar | None:
-    """The PORT this service's environment sets: its own envVars first, then its groups."""
-    for variable in effective_env(service, groups):
-        if variable.key == "PORT":
-            return variable
-    return None
 
 
 def effective_env(service: RenderService, groups: dict[str, list[EnvVar]]) -> list[EnvVar]:

@@ -26,9 +26,6 @@ def missing_file(facts, spec):
     for problem in facts.problems:
         if problem.kind == "missing-file":
             yield problem.location, problem.message
-    for build in facts.builds:
-        for problem in build.missing:
-            yield problem.location, problem.message
 
 
 @rule("EL502", "unknown-service", Severity.ERROR)
