@@ -58,11 +58,11 @@ def collect(repo: Repo) -> Facts:
     blueprint_path = next((name for name in BLUEPRINT_NAMES if name in files), None)
     if blueprint_path:
         facts.blueprint = parse_render(repo, blueprint_path)
-        linker._problems(facts.blueprint.problems)
+        linker.record(*facts.blueprint.problems)
         for service in facts.blueprint.services:
             for command in (service.build_command, service.start_command, service.docker_command):
                 if command is not None:
-                    linker._problems(list(command.problems))
+                    linker.record(*command.problems)
     if ".python-version" in files:
         facts.versions.extend(linker.python_version_file(".python-version"))
     used_dockerfiles: set[str] = set()
@@ -101,7 +101,7 @@ class _Linker:
                 if (requirement.location, requirement.name) not in self._seen_requirements:
                     self._seen_requirements.add((requirement.location, requirement.name))
                     self.facts.requirements.append(requirement)
-            self._problems(parsed.problems)
+            self.record(*parsed.problems)
         return self._parsed[key]
 
     def dockerfile(self, path: str, build_args: Mapping[str, str]) -> Dockerfile:
@@ -111,17 +111,14 @@ class _Linker:
             self._parsed[key] = parsed
             if not any(d.path == path for d in self.facts.dockerfiles):
                 self.facts.dockerfiles.append(parsed)
-            self._problems(parsed.problems)
+            self.record(*parsed.problems)
             for stage in parsed.stages:
                 for command in [*stage.runs, stage.cmd, stage.entrypoint]:
                     if command is not None:
-                        self._problems(list(command.problems))
+                        self.record(*command.problems)
         return self._parsed[key]
 
-    def _report(self, problem: Problem) -> None:
-        self._problems([problem])
-
-    def _problems(self, problems: list[Problem]) -> None:
+    def record(self, *problems: Problem) -> None:
         """Record problems once, however many builds read the same file."""
         for problem in problems:
             if problem not in self._seen_problems:
@@ -132,7 +129,7 @@ class _Linker:
         try:
             text = self.repo.read_text(path)
         except ReadError as exc:
-            self.facts.problems.append(Problem("unreadable", str(exc), Location(path, 1, 1)))
+            self.record(Problem("unreadable", str(exc), Location(path, 1, 1)))
             return []
         for number, line in enumerate(text.splitlines(), 1):
             stripped = line.strip()
@@ -172,7 +169,7 @@ class _Linker:
                 return self.docker_build(path, context, service, name, build_args)
         build = Build(name, service=service)
         where = f"under rootDir {service.root_dir!r} or the repository root" if service.root_dir else "in the repository"
-        self._report(
+        self.record(
             Problem("missing-file", f"dockerfilePath {path_text!r} of service '{service.name}' is not a file {where}", path_location)
         )
         return build
@@ -237,7 +234,7 @@ class _Linker:
                 continue
             path = resolve(file_arg.path)
             if path is None and in_image:
-                self._report(Problem(
+                self.record(Problem(
                     "missing-file", f"no COPY before this RUN brings {file_arg.path!r} into the image", file_arg.location
                 ))
                 continue
@@ -253,10 +250,10 @@ class _Linker:
     def _exists(self, build: Build, written: str, path: str | None, location: Location) -> bool:
         """Whether a file a build names is in the repository; records why when it is not."""
         if path is None:
-            self._report(Problem("outside-repo", f"{written!r} leads outside the repository", location))
+            self.record(Problem("outside-repo", f"{written!r} leads outside the repository", location))
             return False
         if not self.repo.is_file(path):
-            self._report(Problem("missing-file", f"{written!r} does not exist (looked for {path})", location))
+            self.record(Problem("missing-file", f"{written!r} does not exist (looked for {path})", location))
             return False
         return True
 
@@ -273,14 +270,14 @@ class _Linker:
                 if path.endswith(".py"):
                     listens, problems = listens_in_python(self.repo, path)
                     build.listens.extend(listens)
-                    self._problems(problems)
+                    self.record(*problems)
             for module in command.modules:
                 if ":" not in module.text:
                     continue  # `python -m pkg` may name an installed package
                 dotted = module.text.split(":", 1)[0].replace(".", "/")
                 candidates = [resolve(f"{dotted}.py"), resolve(f"{dotted}/__init__.py")]
                 if all(c is not None for c in candidates) and not any(self.repo.is_file(c) for c in candidates):
-                    self._report(
+                    self.record(
                         Problem("missing-file", f"app module {module.text!r}: neither {candidates[0]} nor {candidates[1]} exists", module.location)
                     )
 
