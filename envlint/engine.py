@@ -226,9 +226,7 @@ class _Linker:
         path as the command sees it to a repository path: None means no COPY brought it into
         the image (`in_image`) or it leaves the repository."""
         for requirement in install.requirements:
-            build.installs.append(
-                Installed(requirement, step, upgrade=install.upgrade, force=install.force_reinstall)
-            )
+            build.installs.append(Installed(requirement, step, upgrade=install.upgrade))
         for file_arg in install.files:
             if file_arg.option not in ("-r", "-c"):
                 continue
@@ -238,16 +236,14 @@ class _Linker:
                     "missing-file", f"no COPY before this RUN brings {file_arg.path!r} into the image", file_arg.location
                 ))
                 continue
-            if not self._exists(build, file_arg.path, path, file_arg.location):
+            if not self._exists(file_arg.path, path, file_arg.location):
                 continue
             parsed = self.requirements(path, constraint=file_arg.option == "-c")
             for requirement in parsed.requirements:
-                if not requirement.constraint:
-                    build.installs.append(
-                        Installed(requirement, step, via=install.location, upgrade=install.upgrade, force=install.force_reinstall)
-                    )
+                if not requirement.constraint:  # constraints limit versions, install nothing
+                    build.installs.append(Installed(requirement, step, via=install.location, upgrade=install.upgrade))
 
-    def _exists(self, build: Build, written: str, path: str | None, location: Location) -> bool:
+    def _exists(self, written: str, path: str | None, location: Location) -> bool:
         """Whether a file a build names is in the repository; records why when it is not."""
         if path is None:
             self.record(Problem("outside-repo", f"{written!r} leads outside the repository", location))
@@ -265,7 +261,7 @@ class _Linker:
             build.listens.extend(command.listens)
             for script in command.scripts:
                 path = resolve(script.text)
-                if (path is None and in_image) or not self._exists(build, script.text, path, script.location):
+                if (path is None and in_image) or not self._exists(script.text, path, script.location):
                     continue
                 if path.endswith(".py"):
                     listens, problems = listens_in_python(self.repo, path)

@@ -293,7 +293,6 @@ class Installed:
     step: int
     via: Location | None = None
     upgrade: bool = False
-    force: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,11 @@ and what is handed to envlint.extract.commands for RUN, CMD and ENTRYPOINT."""
 from __future__ import annotations
 
 import random
-import sys
-import types
 from pathlib import Path
 
 import pytest
 
-import envlint.extract
+import envlint.extract.dockerfile
 from envlint.extract.dockerfile import image_path_source, parse, parse_dockerfile, python_version_of
 from envlint.facts import Command, Copy, DockerStage, Location
 from envlint.repo import Repo
@@ -29,9 +27,8 @@ def at(line: int, column: int, end_line: int, end_column: int, path: str = "Dock
 
 @pytest.fixture
 def calls(monkeypatch):
-    """Replace envlint.extract.commands with a recorder of what the Dockerfile layer passes."""
+    """Replace the command analysis with a recorder of what the Dockerfile layer passes."""
     recorded: list[tuple] = []
-    fake = types.ModuleType("envlint.extract.commands")
 
     def analyze_shell(source, text, env=None):
         recorded.append(("shell", source, text, dict(env or {})))
@@ -41,9 +38,8 @@ def calls(monkeypatch):
         recorded.append(("exec", source, list(words), location))
         return Command(source, location, exec_form=True, words=tuple(words))
 
-    fake.analyze_shell, fake.analyze_exec = analyze_shell, analyze_exec
-    monkeypatch.setitem(sys.modules, "envlint.extract.commands", fake)
-    monkeypatch.setattr(envlint.extract, "commands", fake, raising=False)
+    monkeypatch.setattr(envlint.extract.dockerfile, "analyze_shell", analyze_shell)
+    monkeypatch.setattr(envlint.extract.dockerfile, "analyze_exec", analyze_exec)
     return recorded
 
 
@@ -282,14 +278,6 @@ def test_last_cmd_and_entrypoint_win_and_stages_inherit(tmp_path, calls):
     assert web.cmd is base.cmd and web.workdir == "/app" and web.exposes[0].port == 8000
     assert [(v.key, v.location.line) for v in web.env] == [("PORT", 3)]  # inherited, located where written
     assert job.cmd is None and job.entrypoint.words[0].text == "run"  # ENTRYPOINT resets an inherited CMD
-
-
-def test_without_commands_module_commands_are_still_recorded(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "envlint.extract.commands", None)  # import fails
-    monkeypatch.delattr(envlint.extract, "commands", raising=False)
-    stage = dockerfile(tmp_path, 'FROM x\nRUN echo hi\nCMD ["python", "app.py"]\n').stages[0]
-    assert stage.runs[0].location == at(2, 1, 2, 12)
-    assert [w.text for w in stage.cmd.words] == ["python", "app.py"] and stage.cmd.exec_form
 
 
 # --- python_version_of ------------------------------------------------------------------------

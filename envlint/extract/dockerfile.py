@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
+from envlint.extract.commands import analyze_exec, analyze_shell
 from envlint.facts import (
     Command,
     Copy,
@@ -1179,11 +1180,6 @@ class _Builder:
         self.by_name: dict[str, tuple[DockerStage, dict[str, str], set[str]]] = {}
         self.cmd_inherited = False
         self.inherit_budget = _INHERIT_BUDGET
-        try:
-            from envlint.extract import commands  # written separately; imported late on purpose
-        except ImportError:
-            commands = None
-        self.commands = commands
 
     @staticmethod
     def at(node: Node, start: int, end: int) -> Location:
@@ -1386,15 +1382,11 @@ class _Builder:
         location = node.location
         if node.json:
             words = [Word(value, self.at(node, *span), True) for value, span in zip(node.args, node.spans)]
-            if self.commands is None:  # until commands.py exists: the words, unanalysed
-                return Command(source, location, exec_form=True, words=tuple(words))
-            return self.commands.analyze_exec(source, words, location)
+            return analyze_exec(source, words, location)
         text = node.text
         if node.heredocs:
             text = self.heredoc_script(node, text)
-        if self.commands is None:
-            return Command(source, location)
-        return self.commands.analyze_shell(source, text, self.view)
+        return analyze_shell(source, text, self.view)
 
     def heredoc_script(self, node: Node, text: SourceText) -> SourceText:
         """What BuildKit runs for a heredoc RUN (dockerfile2llb dispatchRun): the body alone when
