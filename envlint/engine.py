@@ -11,12 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from envlint.extract.commands import analyze_exec
 from envlint.extract.dockerfile import image_path_source, parse_dockerfile, python_version_of
 from envlint.extract.pyentry import listens_in_python
 from envlint.extract.render import effective_env, parse_render
 from envlint.extract.requirements import parse_requirements_file
 from envlint.facts import (
     Build,
+    Command,
     Dockerfile,
     DockerStage,
     Facts,
@@ -200,7 +202,7 @@ class _Linker:
         if service is not None and service.docker_command is not None:
             build.start.append(service.docker_command)
         elif final is not None:
-            build.start.extend(c for c in (final.entrypoint, final.cmd) if c is not None)
+            build.start.extend(_image_start(final))
         if final is not None:
             self._link_start(build, lambda p: _context_path(final, p, context), True)
         return build
@@ -287,6 +289,23 @@ def _stage_chain(dockerfile: Dockerfile) -> list[DockerStage]:
     while chain[0].base.lower() in by_name and by_name[chain[0].base.lower()] not in chain:
         chain.insert(0, by_name[chain[0].base.lower()])
     return chain
+
+
+def _image_start(stage: DockerStage) -> list[Command]:
+    """What the container runs, as Docker combines ENTRYPOINT and CMD (docs.docker.com,
+    "Understand how CMD and ENTRYPOINT interact"): a shell-form ENTRYPOINT ignores CMD; an
+    exec-form one gets CMD as its arguments. When the combined argv shows no server (the
+    entrypoint is a script that, by convention, ends in `exec "$@"`), both are read apart."""
+    entrypoint, cmd = stage.entrypoint, stage.cmd
+    if entrypoint is None or cmd is None:
+        return [c for c in (entrypoint, cmd) if c is not None]
+    if not entrypoint.exec_form:
+        return [entrypoint]
+    if cmd.exec_form:
+        combined = analyze_exec("ENTRYPOINT + CMD", [*entrypoint.words, *cmd.words], entrypoint.location)
+        if combined.listens:
+            return [combined]
+    return [entrypoint, cmd]
 
 
 def _copied_before(stage: DockerStage, line: int) -> DockerStage:

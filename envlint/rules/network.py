@@ -8,9 +8,12 @@ and a variable Render sets beats the image's `ENV` (the container is started wit
 from __future__ import annotations
 
 import ipaddress
+import posixpath
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from envlint.facts import Build, Listen, Location
+from envlint.facts import Build, Listen, Location, Word
 from envlint.findings import Severity
 from envlint.rules.base import rule, targets
 
@@ -206,4 +209,105 @@ def port_hint_mismatch(facts, spec):
                 )
 
 
-RULES = (bind_address, port_mismatch, port_hint_mismatch)
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"})
+_OPERATORS = frozenset({"&&", "||", ";", "|", ";;", "&"})
+_VARIABLE = re.compile(r"\$(?:\{[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _before_shell(words: tuple[Word, ...]) -> tuple[Word, ...]:
+    """The words no shell reads: all of them, or those before `sh -c` (whose string a shell
+    does read, with the variables it mentions expanded)."""
+    for i, word in enumerate(words):
+        if posixpath.basename(word.text) in _SHELLS:
+            options = words[i + 1:i + 3]
+            if any(w.text.startswith("-") and "c" in w.text.lstrip("-") and not w.text.startswith("--")
+                   for w in options):
+                return words[:i]
+    return words
+
+
+def _no_shell_problems(words: tuple[Word, ...], lead: str, remedy: str) -> Iterator[tuple[Location, str]]:
+    """`lead` says why no shell may read the words ("exec-form CMD runs no shell")."""
+    program = ""
+    for word in _before_shell(words):
+        if word.text in _OPERATORS:
+            yield word.location, (
+                f"{lead}: {word.text!r} is passed to {program} as an argument, and what follows it "
+                f"never runs as a command; {remedy}"
+            )
+            program = ""
+            continue
+        program = program or posixpath.basename(word.text)
+        match = _VARIABLE.search(word.text)
+        if match:
+            name = match.group(0).lstrip("${")
+            symptom = " (uvicorn: \"'$PORT' is not a valid integer\")" if name == "PORT" else ""
+            yield _inside(word, match.start()), (
+                f"{lead}: {program} gets the literal text {match.group(0)!r}, not the value of "
+                f"{name}{symptom}; {remedy}"
+            )
+
+
+def _inside(word: Word, index: int) -> Location:
+    """The location of character `index` of a word written on one line as its bare text or
+    between two quotes with no escapes inside, else the word's own location."""
+    loc = word.location
+    if loc.end_line not in (None, loc.line) or loc.end_column is None:
+        return loc
+    width = loc.end_column - loc.column
+    if width in (len(word.text), len(word.text) + 2):
+        return Location(loc.path, loc.line, loc.column + index + (width - len(word.text)) // 2)
+    return loc
+
+
+@rule("EL204", "exec-form-no-shell", Severity.ERROR)
+def exec_form_no_shell(facts, spec):
+    """A JSON-array (exec form) CMD or ENTRYPOINT that relies on a shell: a `$VARIABLE` or an
+    `&&`, `;`, `|` among its words.
+
+    What it does: reads the command the image runs (ENTRYPOINT and CMD combined as Docker
+    combines them) and reports `$NAME` / `${NAME}` and shell operators in words that no shell
+    reads — everything except the string given to `sh -c`.
+
+    Why is this bad? Docker runs an exec-form command directly: `$PORT` reaches the server as
+    the five characters `$PORT` (uvicorn: "'$PORT' is not a valid integer") and `&&` is just
+    another argument (docs.docker.com, Dockerfile reference, "Shell and exec form").
+
+    Example: `CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "$PORT"]`.
+
+    Use instead: `CMD uvicorn main:app --host 0.0.0.0 --port $PORT` (shell form), or
+    `CMD ["sh", "-c", "uvicorn main:app --host 0.0.0.0 --port $PORT"]`.
+    """
+    remedy = "use the shell form, or [\"sh\", \"-c\", \"…\"]"
+    for build in facts.builds:
+        for command in build.start:
+            if command.exec_form:
+                lead = f"exec-form {command.source} runs no shell"
+                yield from _no_shell_problems(command.words, lead, remedy)
+
+
+@rule("EL205", "docker-command-no-shell", Severity.WARNING)
+def docker_command_no_shell(facts, spec):
+    """A render.yaml `dockerCommand` that needs a shell but is not wrapped in one.
+
+    What it does: reports `&&`, `;`, `|` and unquoted `$NAME` in a `dockerCommand` that does
+    not start with `sh -c` / `bash -c`.
+
+    Why is this bad? Render says to give several commands to `/bin/bash -c` and does not say
+    whether it runs `dockerCommand` through a shell (render-blueprint.md §7.3); projects that
+    relied on it saw "'$PORT' is not a valid integer" or only the first command run.
+
+    Example: `dockerCommand: python migrate.py && gunicorn -b 0.0.0.0:$PORT app:app`.
+
+    Use instead: `dockerCommand: /bin/bash -c "python migrate.py && gunicorn -b 0.0.0.0:$PORT app:app"`.
+    """
+    remedy = "wrap it: /bin/bash -c \"…\""
+    for service in facts.blueprint.services if facts.blueprint else []:
+        command = service.docker_command
+        if command is None or command.problems or _before_shell(command.words) != command.words:
+            continue  # unreadable, or already wrapped in a shell
+        unquoted = tuple(w for w in command.words if not w.quoted)  # quoting hides `$` from us
+        yield from _no_shell_problems(unquoted, "Render may run dockerCommand without a shell", remedy)
+
+
+RULES = (bind_address, port_mismatch, port_hint_mismatch, exec_form_no_shell, docker_command_no_shell)
