@@ -14,6 +14,7 @@ from pathlib import Path
 from envlint.extract.commands import analyze_exec
 from envlint.extract.dockerfile import image_path_source, parse_dockerfile, python_version_of
 from envlint.extract.pyentry import listens_in_python
+from envlint.extract.pyproject import project_dependencies, read_lock
 from envlint.extract.render import effective_env, parse_render
 from envlint.extract.requirements import parse_requirements_file
 from envlint.facts import (
@@ -26,6 +27,7 @@ from envlint.facts import (
     Location,
     Problem,
     RenderService,
+    Requirement,
     Version,
 )
 from envlint.findings import Finding
@@ -57,6 +59,8 @@ def collect(repo: Repo) -> Facts:
     for path in files:
         if _matches(path, REQUIREMENTS_PATTERNS):
             linker.requirements(path)
+        elif posixpath.basename(path) == "pyproject.toml":
+            linker.project(path)
     blueprint_path = next((name for name in BLUEPRINT_NAMES if name in files), None)
     if blueprint_path:
         facts.blueprint = parse_render(repo, blueprint_path)
@@ -99,12 +103,31 @@ class _Linker:
         if key not in self._parsed:
             parsed = parse_requirements_file(self.repo, path, constraint=constraint)
             self._parsed[key] = parsed
-            for requirement in parsed.requirements:
-                if (requirement.location, requirement.name) not in self._seen_requirements:
-                    self._seen_requirements.add((requirement.location, requirement.name))
-                    self.facts.requirements.append(requirement)
-            self.record(*parsed.problems)
+            self._record_requirements(parsed.requirements, parsed.problems)
         return self._parsed[key]
+
+    def project(self, path: str) -> list[Requirement]:
+        """A pyproject.toml's `[project].dependencies`, read once, recorded repo-wide."""
+        key = ("project", path)
+        if key not in self._parsed:
+            self._parsed[key] = self._record_requirements(*project_dependencies(self.repo, path))
+        return self._parsed[key]
+
+    def lock(self, path: str) -> list[Requirement]:
+        """A lock file's pins, read once. Recorded only once a build installs from it: a lock
+        lists every transitive package, which no other file is expected to agree with."""
+        key = ("lock", path)
+        if key not in self._parsed:
+            self._parsed[key] = self._record_requirements(*read_lock(self.repo, path))
+        return self._parsed[key]
+
+    def _record_requirements(self, requirements: list[Requirement], problems: list[Problem]) -> list[Requirement]:
+        for requirement in requirements:
+            if (requirement.location, requirement.name) not in self._seen_requirements:
+                self._seen_requirements.add((requirement.location, requirement.name))
+                self.facts.requirements.append(requirement)
+        self.record(*problems)
+        return requirements
 
     def dockerfile(self, path: str, build_args: Mapping[str, str]) -> Dockerfile:
         key = ("docker", path, tuple(sorted(build_args.items())))
@@ -230,6 +253,8 @@ class _Linker:
         for requirement in install.requirements:
             build.installs.append(Installed(requirement, step, upgrade=install.upgrade))
         for file_arg in install.files:
+            if file_arg.option in (".", "-e"):
+                self._add_project(build, install, file_arg.path, step, resolve)
             if file_arg.option not in ("-r", "-c"):
                 continue
             path = resolve(file_arg.path)
@@ -244,6 +269,14 @@ class _Linker:
             for requirement in parsed.requirements:
                 if not requirement.constraint:  # constraints limit versions, install nothing
                     build.installs.append(Installed(requirement, step, via=install.location, upgrade=install.upgrade))
+
+    def _add_project(self, build: Build, install, directory: str, step: int, resolve) -> None:
+        """`pip install ./dir`: what the directory's pyproject.toml depends on (PEP 621). A
+        project without one (setup.py), a wheel or a URL is not read."""
+        path = resolve(posixpath.join(directory, "pyproject.toml"))
+        if path is not None and self.repo.is_file(path):
+            for requirement in self.project(path):
+                build.installs.append(Installed(requirement, step, via=install.location, upgrade=install.upgrade))
 
     def _exists(self, written: str, path: str | None, location: Location) -> bool:
         """Whether a file a build names is in the repository; records why when it is not."""

@@ -162,8 +162,22 @@ SHELL_SYNTAX = _problems(
     Use instead: close the quote.""",
 )
 
+INVALID_TOML = _problems(
+    "EL011", "invalid-toml", Severity.ERROR, ("toml-syntax",),
+    """A pyproject.toml or lock file that is not valid TOML.
+
+    What it does: reads pyproject.toml files and the uv.lock / poetry.lock a build installs from
+    with a TOML 1.0 parser and reports where it stops.
+
+    Why is this bad? pip, uv and poetry refuse the file, so the install step fails.
+
+    Example: `dependencies = ["flask==3.0.3"` with no closing bracket.
+
+    Use instead: close the array (`]`).""",
+)
+
 RULES = (
     INVALID_REQUIREMENT, INVALID_DOCKERFILE, INVALID_YAML, RENDER_STRUCTURE, INCLUDE_CYCLE,
     INVALID_PYTHON, OUTSIDE_REPOSITORY, UNRESOLVED, IGNORED_BY_PIP,
-    SHELL_SYNTAX,
+    SHELL_SYNTAX, INVALID_TOML,
 )
