@@ -14,7 +14,7 @@ from pathlib import Path
 from envlint.extract.commands import analyze_exec
 from envlint.extract.dockerfile import image_path_source, parse_dockerfile, python_version_of
 from envlint.extract.pyentry import listens_in_python
-from envlint.extract.pyproject import project_dependencies, read_lock
+from envlint.extract.pyproject import LOCK_FILES, project_dependencies, read_lock
 from envlint.extract.render import effective_env, parse_render
 from envlint.extract.requirements import parse_requirements_file
 from envlint.facts import (
@@ -56,12 +56,13 @@ def collect(repo: Repo) -> Facts:
     facts = Facts()
     linker = _Linker(repo, facts)
     files = list(repo.walk())
+    present = set(files)
     for path in files:
         if _matches(path, REQUIREMENTS_PATTERNS):
             linker.requirements(path)
-        elif posixpath.basename(path) == "pyproject.toml":
-            linker.project(path)
-    blueprint_path = next((name for name in BLUEPRINT_NAMES if name in files), None)
+        elif posixpath.basename(path) == "pyproject.toml" and not _locked(path, present):
+            linker.project(path)  # with a lock beside it, its ranges are the lock's inputs
+    blueprint_path = next((name for name in BLUEPRINT_NAMES if name in present), None)
     if blueprint_path:
         facts.blueprint = parse_render(repo, blueprint_path)
         linker.record(*facts.blueprint.problems)
@@ -69,7 +70,7 @@ def collect(repo: Repo) -> Facts:
             for command in (service.build_command, service.start_command, service.docker_command):
                 if command is not None:
                     linker.record(*command.problems)
-    if ".python-version" in files:
+    if ".python-version" in present:
         facts.versions.extend(linker.python_version_file(".python-version"))
     used_dockerfiles: set[str] = set()
     for service in facts.blueprint.services if facts.blueprint else []:
@@ -85,6 +86,11 @@ def collect(repo: Repo) -> Facts:
     if unreadable:
         raise InputError(unreadable[0].message)
     return facts
+
+
+def _locked(pyproject: str, present: set[str]) -> bool:
+    directory = posixpath.dirname(pyproject)
+    return any(posixpath.join(directory, lock) in present for lock in LOCK_FILES.values())
 
 
 @dataclass
