@@ -25,6 +25,7 @@ from pydantic import (
     StringConstraints,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from envlint.facts import Location, Requirement, normalize_name
@@ -87,21 +88,11 @@ class EnvVarSpec(BaseModel):
     _coerce_default = field_validator("default", mode="before")(_scalar_text)
 
 
-class Spec(BaseModel):
-    """What the service needs to run: its env vars, pinned packages, port, bind address and
-    Python version."""
+class ServiceSpec(BaseModel):
+    """What one service needs: the keys a `services:` entry takes, and the top level too."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        strict=True,
-        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
-        title="envlint envspec.yaml",
-    )
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-    version: Literal[1] = Field(description="Spec format version; always 1.")
-    service: Optional[str] = Field(
-        None, description="The render.yaml service this spec describes (by `name`)."
-    )
     python: Optional[str] = Field(
         None,
         description='Python version the image or runtime must use, e.g. "3.12" (any 3.12.x) '
@@ -121,8 +112,6 @@ class Spec(BaseModel):
         default_factory=dict, description="Environment variables the service needs at run time."
     )
 
-    _doc: Optional[YamlDoc] = PrivateAttr(None)
-
     _coerce_python = field_validator("python", mode="before")(_scalar_text)
 
     @field_validator("bind")
@@ -138,26 +127,89 @@ class Spec(BaseModel):
     @field_validator("packages")
     @classmethod
     def _check_unique_packages(cls, value: List[str]) -> List[str]:
-        names = [normalize_name(PackagingRequirement(text).name) for text in value]
+        names = [_package_name(text) for text in value]
         for name in names:
             if names.count(name) > 1:
                 raise ValueError(f"{name} is listed twice")
         return value
 
+
+def _package_name(text: str) -> str:
+    return normalize_name(PackagingRequirement(text).name)
+
+
+class Spec(ServiceSpec):
+    """What the service needs to run: its env vars, pinned packages, port, bind address and
+    Python version; or, with `services:`, what each render.yaml service needs."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+        title="envlint envspec.yaml",
+    )
+
+    version: Literal[1] = Field(description="Spec format version; always 1.")
+    service: Optional[str] = Field(
+        None, description="The render.yaml service this spec describes (by `name`)."
+    )
+    services: Dict[str, ServiceSpec] = Field(
+        default_factory=dict,
+        description="What each render.yaml service needs, by service name. The top-level keys "
+        "are defaults for every entry; an entry's `env` and `packages` add to them (an entry's "
+        "variable or package replaces the top-level one of the same name). Services not named "
+        "here get only the checks that need no spec.",
+    )
+
+    _doc: Optional[YamlDoc] = PrivateAttr(None)
+    _entry: Optional[ServiceSpec] = PrivateAttr(None)  # set on the merged spec of one entry
+
+    @model_validator(mode="after")
+    def _service_or_services(self) -> "Spec":
+        if self.service is not None and self.services:
+            raise ValueError("use `service` (one service) or `services` (several), not both")
+        return self
+
+    def for_service(self, name: str) -> "Spec":
+        """The spec for one `services:` entry: the top-level keys with the entry's over them."""
+        entry = self.services[name]
+        own = {key: getattr(entry, key) for key in entry.model_fields_set - {"env", "packages"}}
+        replaced = {_package_name(text) for text in entry.packages}
+        merged = self.model_copy(update={
+            **own,
+            "service": name,
+            "services": {},
+            "env": {**self.env, **entry.env},
+            "packages": [t for t in self.packages if _package_name(t) not in replaced] + entry.packages,
+        })
+        merged._doc, merged._entry = self._doc, entry
+        return merged
+
     # --- located views for rules ------------------------------------------------------------
 
     def where(self, *path: object) -> Location:
-        """The location of a key in the spec file (line 1 for a spec built in code)."""
+        """The location of a key in the spec file (line 1 for a spec built in code); for an
+        entry's merged spec, inside the entry when the entry sets that key."""
         if self._doc is None:
             return Location("envspec.yaml", 1, 1)
-        return self._doc.key_location(tuple(path))
+        return self._doc.key_location(self._origin(path) + tuple(path))
+
+    def _origin(self, path: tuple) -> tuple:
+        entry = self._entry
+        if entry is None or not path:
+            return ()
+        inside = path[1] in entry.env if path[0] == "env" and len(path) > 1 else path[0] in entry.model_fields_set
+        return ("services", self.service) if inside else ()
 
     def requirements(self) -> list[Requirement]:
         """The `packages` entries as located Requirements."""
         result = []
-        for index, text in enumerate(self.packages):
+        own = self._entry.packages if self._entry is not None else []
+        top = self._doc.data.get("packages", []) if self._doc is not None else self.packages
+        for text in self.packages:
             parsed = PackagingRequirement(text)
-            location = self._doc.value_location(("packages", index)) if self._doc else self.where()
+            path = ("services", self.service, "packages", own.index(text)) if text in own else ("packages", top.index(text))
+            location = self._doc.value_location(path) if self._doc else self.where()
             result.append(
                 Requirement(
                     name=normalize_name(parsed.name),
@@ -194,21 +246,28 @@ def load_spec(text: str, path: str) -> Spec:
 def _describe(error: dict, loc: tuple) -> str:
     key = ".".join(str(part) for part in loc) or "(top level)"
     kind = error["type"]
+    last = loc[-1] if loc else None
     if kind == "extra_forbidden":
-        allowed = list(Spec.model_fields if len(loc) == 1 else EnvVarSpec.model_fields)
-        close = get_close_matches(str(loc[-1]), allowed, n=1)
+        if len(loc) >= 3 and loc[-3] == "env":
+            model = EnvVarSpec
+        elif loc[0] == "services" and len(loc) == 3:
+            model = ServiceSpec
+        else:
+            model = Spec
+        allowed = list(model.model_fields)
+        close = get_close_matches(str(last), allowed, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"allowed here: {', '.join(allowed)}"
         return f"unknown key {key!r}; {hint}"
     if kind == "missing":
         return f"missing required key {key!r}"
-    if loc == ("python",) and kind == "string_pattern_mismatch":
-        return f"python: expected a version like \"3.12\" or \"3.12.4\", got {error['input']!r}"
-    if loc[:1] == ("env",) and loc[-1:] == ("[key]",):
-        return f"{loc[1]!r} is not a valid environment variable name (letters, digits, _)"
+    if last == "python" and kind == "string_pattern_mismatch":
+        return f"{key}: expected a version like \"3.12\" or \"3.12.4\", got {error['input']!r}"
+    if last == "[key]" and len(loc) >= 3 and loc[-3] == "env":
+        return f"{loc[-2]!r} is not a valid environment variable name (letters, digits, _)"
     message = error["msg"].removeprefix("Value error, ")
     if kind == "bool_type":
         message += " (write true or false)"
-    if loc in (("version",), ("port",), ("bind",)):  # never echo env values: a default may be a secret
+    if last in ("version", "port", "bind"):  # never echo env values: a default may be a secret
         message += f", got {error['input']!r}"
     return f"{key}: {message}"
 

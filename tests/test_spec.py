@@ -60,6 +60,11 @@ def test_full_spec_reads_every_key():
         ("version: 1\nversion: 1\n", "envspec.yaml:2:1", "duplicate key 'version' (first set at line 1)"),
         ("- version\n", "envspec.yaml:1:1", "the spec must be a mapping"),
         ("version: 1\nenv: {A: [\n", "envspec.yaml:3:1", "YAML syntax error"),
+        ("version: 1\nservices:\n  api: {prot: 80}\n", "envspec.yaml:3:9", "unknown key 'services.api.prot'; did you mean 'port'?"),
+        ("version: 1\nservices:\n  api: {version: 1}\n", "envspec.yaml:3:9", "allowed here: python, port, bind, packages, env"),
+        ("version: 1\nservices:\n  api:\n    env: {B: {secrt: true}}\n", "envspec.yaml:4:15", "did you mean 'secret'?"),
+        ("version: 1\nservices:\n  api:\n    python: 3\n", "envspec.yaml:4:5", "services.api.python: expected a version"),
+        ("version: 1\nservice: api\nservices: {api: {}}\n", "envspec.yaml:1:1", "use `service` (one service) or `services`"),
     ],
 )
 def test_spec_errors_name_line_and_key(text, where, message):
@@ -67,6 +72,25 @@ def test_spec_errors_name_line_and_key(text, where, message):
         load_spec(text, "envspec.yaml")
     assert str(info.value.location) == where
     assert message in info.value.message
+
+
+def test_services_entry_merges_over_the_top_level_and_points_at_its_own_keys():
+    text = (
+        "version: 1\nport: 5000\nbind: 0.0.0.0\npackages: [flask==3.0.3, redis==5.0.8]\n"
+        "env:\n  A: {required: true}\n  B: {secret: true}\n"
+        "services:\n  api:\n    port: 8000\n    packages: [flask==3.1.0]\n    env:\n      B: {required: true}\n"
+    )
+    api = load_spec(text, "envspec.yaml").for_service("api")
+    assert (api.service, api.port, api.bind) == ("api", 8000, "0.0.0.0")
+    assert str(api.where("port")) == "envspec.yaml:10:5"
+    assert str(api.where("bind")) == "envspec.yaml:3:1"
+    assert {name: (var.required, var.secret) for name, var in api.env.items()} == {"A": (True, False), "B": (True, False)}
+    assert str(api.where("env", "A")) == "envspec.yaml:6:3"
+    assert str(api.where("env", "B")) == "envspec.yaml:13:7"
+    assert [(r.text, str(r.location)) for r in api.requirements()] == [
+        ("redis==5.0.8", "envspec.yaml:4:26"),
+        ("flask==3.1.0", "envspec.yaml:11:16"),
+    ]
 
 
 def test_committed_schema_matches_the_models():
@@ -89,6 +113,19 @@ def test_example_spec_loads():
     from envlint.spec import EnvVarSpec, Spec
 
     spec = load_spec((ROOT / "envspec.example.yaml").read_text(), "envspec.example.yaml")
-    assert spec.model_fields_set == set(Spec.model_fields), "the example must show every key"
+    assert spec.model_fields_set == set(Spec.model_fields) - {"services"}, "the example must show every key"
     shown = set().union(*(var.model_fields_set for var in spec.env.values()))
     assert shown == set(EnvVarSpec.model_fields), "the example must show every env key"
+
+
+def test_example_services_block_is_valid_once_uncommented():
+    """`services` excludes `service`, so the example shows it commented out; uncommented (and
+    with `service:` removed) it must still load."""
+    lines = (ROOT / "envspec.example.yaml").read_text().splitlines()
+    start = lines.index("# services:")
+    end = lines.index("", start)
+    block = [line[2:] for line in lines[start:end]]
+    rest = [line for line in lines[:start] + lines[end:] if not line.startswith("service:")]
+    spec = load_spec("\n".join(rest + block) + "\n", "envspec.example.yaml")
+    assert list(spec.services) == ["ecommerce-supply-scout-1", "supply-scout-worker"]
+    assert spec.services["supply-scout-worker"].env["QUEUE_URL"].required is True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from envlint.facts import Build, Facts, Location
 from envlint.findings import Finding, Severity
@@ -44,10 +45,30 @@ def rule(code: str, name: str, severity: Severity) -> Callable[[Check], Rule]:
     return wrap
 
 
-def targets(facts: Facts, spec: Spec | None) -> list[Build]:
-    """The builds the spec describes: the render.yaml service it names, else every build."""
+class Scope(NamedTuple):
+    """What one part of the spec describes: `spec` (for a `services:` entry, merged over the
+    top-level keys) applies to `builds`; `whole` is true when it describes the repository as a
+    whole (no `services:` map), so repository-wide sources count too."""
+
+    spec: Spec
+    builds: list[Build]
+    whole: bool
+
+
+def scopes(facts: Facts, spec: Spec | None) -> list[Scope]:
+    """The builds each part of the spec describes: each `services:` entry its render.yaml
+    service; else the spec's `service`, or every build when it names none."""
     if spec is None:
         return []
-    if spec.service is None:
-        return facts.builds
-    return [b for b in facts.builds if b.service is not None and b.service.name == spec.service]
+    if spec.services:
+        return [Scope(spec.for_service(name), _named(facts, name), False) for name in spec.services]
+    return [Scope(spec, facts.builds if spec.service is None else _named(facts, spec.service), True)]
+
+
+def described(facts: Facts, spec: Spec | None) -> dict[int, Spec]:
+    """The spec that describes each build, by `id(build)`; builds no spec part names are absent."""
+    return {id(build): scope.spec for scope in scopes(facts, spec) for build in scope.builds}
+
+
+def _named(facts: Facts, name: str) -> list[Build]:
+    return [b for b in facts.builds if b.service is not None and b.service.name == name]

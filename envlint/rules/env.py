@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from envlint.facts import EnvVar, Facts
 from envlint.findings import Severity
-from envlint.rules.base import rule, targets
+from envlint.rules.base import rule, scopes
 from envlint.secrets import is_placeholder, looks_secret, mask
 
 # Render injects these into every service (render-blueprint.md §7.1); PORT only into web services.
@@ -51,15 +51,18 @@ def required_env_missing(facts, spec):
     Use instead: `- key: COZE_WORKLOAD_IDENTITY_API_KEY` with `sync: false` (a secret, entered
     in the Dashboard) or a `value:` (not a secret).
     """
-    if spec is None:
-        return
+    for scope in scopes(facts, spec):
+        yield from _missing(facts, scope.spec, scope.builds)
+
+
+def _missing(facts, spec, builds):
     required = [name for name, var in spec.env.items() if var.required]
     if not facts.builds:
         for name in required:
             yield spec.where("env", name), (
                 f"{name} is required but there is no render.yaml service or Dockerfile to provide it"
             )
-    for build in targets(facts, spec):
+    for build in builds:
         provided = {v.key for v in build.runtime_env if v.kind != "unset"} | RENDER_INJECTED
         if build.is_web:
             provided.add("PORT")
@@ -94,9 +97,7 @@ def secret_in_file(facts, spec):
 
     Use instead: `sync: false` (entered in Render's Dashboard) or `generateValue: true`.
     """
-    if spec is None:
-        return
-    secrets = {name for name, var in spec.env.items() if var.secret}
+    secrets = {name for scope in scopes(facts, spec) for name, var in scope.spec.env.items() if var.secret}
     for variable in _literals(facts):
         if variable.key in secrets:
             yield variable.value_location or variable.location, (
@@ -120,7 +121,7 @@ def secret_like_literal(facts, spec):
 
     Use instead: set it in Render's Dashboard (`sync: false`) and declare it in the spec.
     """
-    declared = set(spec.env) if spec is not None else set()
+    declared = {name for scope in scopes(facts, spec) for name in scope.spec.env}
     for variable in _literals(facts):
         if variable.key not in declared and looks_secret(variable.key):
             yield variable.value_location or variable.location, (

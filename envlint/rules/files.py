@@ -30,9 +30,9 @@ def missing_file(facts, spec):
 
 @rule("EL502", "unknown-service", Severity.ERROR)
 def unknown_service(facts, spec):
-    """The spec's `service` names no service in render.yaml.
+    """The spec's `service` (or a `services:` entry) names no service in render.yaml.
 
-    What it does: looks for the spec's `service` among render.yaml's services (a typo, or a
+    What it does: looks for the spec's `service` and each `services:` key among render.yaml's services (a typo, or a
     renamed service).
 
     Why is this bad? The spec then describes nothing: its env, port and bind checks are skipped
@@ -42,12 +42,15 @@ def unknown_service(facts, spec):
 
     Use instead: the service's exact `name` from render.yaml.
     """
-    if spec is None or spec.service is None:
+    if spec is None:
         return
     names = [s.name for s in facts.blueprint.services] if facts.blueprint else []
-    if spec.service not in names:
-        known = f"render.yaml has {', '.join(repr(n) for n in names)}" if names else "there is no render.yaml service"
-        yield spec.where("service"), f"the spec describes service {spec.service!r} but {known}"
+    known = f"render.yaml has {', '.join(repr(n) for n in names)}" if names else "there is no render.yaml service"
+    wanted = [(spec.service, ("service",))] if spec.service is not None else []
+    wanted += [(name, ("services", name)) for name in spec.services]
+    for name, path in wanted:
+        if name not in names:
+            yield spec.where(*path), f"the spec describes service {name!r} but {known}"
 
 
 RULES = (missing_file, unknown_service)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from envlint.facts import Build, Listen, Location, Word
 from envlint.findings import Severity
-from envlint.rules.base import rule, targets
+from envlint.rules.base import described, rule
 
 RENDER_DEFAULT_PORT = 10000
 ALL_INTERFACES = {"0.0.0.0", "::", "[::]"}
@@ -101,9 +101,10 @@ def bind_address(facts, spec):
 
     Use instead: `app.run(host="0.0.0.0", …)` / `uvicorn main:app --host 0.0.0.0`.
     """
-    described = set(id(b) for b in targets(facts, spec))
+    specs = described(facts, spec)
     for build in facts.builds:
-        wanted = spec.bind if spec is not None and id(build) in described else None
+        own = specs.get(id(build))
+        wanted = own.bind if own is not None else None
         for listen in build.listens:
             host = listen.host
             if host is None or (wanted is None and not _is_loopback(host)):
@@ -112,7 +113,7 @@ def bind_address(facts, spec):
                 continue
             said = f"listens on {host} by default" if listen.host_implicit else f"binds {host}"
             if wanted is not None:
-                why = f"the spec says {wanted} ({spec.where('bind').short()})"
+                why = f"the spec says {wanted} ({own.where('bind').short()})"
             else:
                 why = "a server bound to loopback cannot be reached from outside its container"
             yield listen.host_location or listen.location, f"{listen.server} {said}; {why}"
@@ -137,9 +138,10 @@ def port_mismatch(facts, spec):
 
     Use instead: set `PORT` in the service's envVars to the spec's port, or listen on `$PORT`.
     """
-    described = set(id(b) for b in targets(facts, spec))
+    specs = described(facts, spec)
     for build in facts.builds:
-        wanted = spec.port if spec is not None and id(build) in described else None
+        own = specs.get(id(build))
+        wanted = own.port if own is not None else None
         render_port = runtime_port(build) if build.is_web else None
         resolved = []
         for listen in build.listens:
@@ -151,7 +153,7 @@ def port_mismatch(facts, spec):
             if wanted is not None and port != wanted:
                 yield where, (
                     f"{listen.server} listens on {port} ({how}) but the spec says {wanted} "
-                    f"({spec.where('port').short()})"
+                    f"({own.where('port').short()})"
                 )
             elif (
                 render_port is not None and render_port.value is not None
@@ -164,7 +166,7 @@ def port_mismatch(facts, spec):
         if wanted is not None and not resolved and render_port is not None:
             if render_port.value is not None and render_port.value != wanted:
                 yield render_port.location, (
-                    f"the spec says the app listens on {wanted} ({spec.where('port').short()}) but "
+                    f"the spec says the app listens on {wanted} ({own.where('port').short()}) but "
                     f"PORT is {render_port.value} here ({render_port.origin}); set PORT={wanted} in envVars"
                 )
 
@@ -186,12 +188,13 @@ def port_hint_mismatch(facts, spec):
 
     Use instead: set PORT in render.yaml and make EXPOSE say the same port.
     """
-    described = set(id(b) for b in targets(facts, spec))
+    specs = described(facts, spec)
     for build in facts.builds:
         final = build.dockerfile.final if build.dockerfile else None
         if final is None:
             continue
-        wanted = spec.port if spec is not None and id(build) in described else None
+        own = specs.get(id(build))
+        wanted = own.port if own is not None else None
         ports = [p for p in (listen_port(build, l)[0] for l in build.listens) if p is not None]
         reference = wanted if wanted is not None else (ports[0] if ports else None)
         source = "the spec's port" if wanted is not None else "the port the app listens on"

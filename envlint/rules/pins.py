@@ -10,7 +10,8 @@ from packaging.version import InvalidVersion, Version
 
 from envlint.facts import Build, Facts, Installed, Requirement
 from envlint.findings import Severity
-from envlint.rules.base import rule
+from envlint.rules.base import Scope, rule, scopes
+from envlint.spec import Spec
 
 
 def sources(facts: Facts) -> list[Requirement]:
@@ -24,6 +25,19 @@ def sources(facts: Facts) -> list[Requirement]:
     for requirement in facts.requirements + direct + in_dockerfiles:
         found.setdefault((requirement.location, requirement.name), requirement)
     return list(found.values())
+
+
+def scoped(facts: Facts, spec: Spec | None) -> Iterator[tuple[Scope, list[Requirement]]]:
+    """Each part of the spec with the requirements it governs: every source for a spec of the
+    whole repository, else what its service's build installs."""
+    for scope in scopes(facts, spec):
+        if not scope.builds and not scope.whole:
+            continue  # an entry for a service render.yaml lacks: EL502 says so
+        if scope.whole:
+            yield scope, sources(facts)
+        else:
+            found = {(i.requirement.location, i.requirement.name): i.requirement for b in scope.builds for i in b.installs}
+            yield scope, list(found.values())
 
 
 def _version(text: str) -> Version | None:
@@ -95,19 +109,18 @@ def pin_rejected_by_spec(facts, spec):
 
     Use instead: pin the spec's version everywhere, or change the spec.
     """
-    if spec is None:
-        return
-    wanted = {r.name: r for r in spec.requirements() if r.specifier}
-    for source in sources(facts):
-        target = wanted.get(source.name)
-        version = source.pinned_version
-        if target is None or version is None or source.marker or source.constraint:
-            continue
-        if _admits(target.specifier, version) is False:
-            yield source.location, (
-                f"{source.name}=={version} is not allowed by the spec's "
-                f"'{target.text}' ({target.location.short()})"
-            )
+    for scope, requirements in scoped(facts, spec):
+        wanted = {r.name: r for r in scope.spec.requirements() if r.specifier}
+        for source in requirements:
+            target = wanted.get(source.name)
+            version = source.pinned_version
+            if target is None or version is None or source.marker or source.constraint:
+                continue
+            if _admits(target.specifier, version) is False:
+                yield source.location, (
+                    f"{source.name}=={version} is not allowed by the spec's "
+                    f"'{target.text}' ({target.location.short()})"
+                )
 
 
 @rule("EL102", "pin-mismatch", Severity.ERROR)
@@ -195,15 +208,14 @@ def spec_package_not_installed(facts, spec):
 
     Use instead: add it to the requirements file the build installs.
     """
-    if spec is None:
-        return
-    installed = {s.name for s in sources(facts) if not s.constraint}
-    for requirement in spec.requirements():
-        if requirement.name not in installed:
-            yield requirement.location, (
-                f"the spec needs {requirement.text} but no requirements file, Dockerfile RUN or "
-                f"buildCommand installs {requirement.name}"
-            )
+    for scope, requirements in scoped(facts, spec):
+        installed = {s.name for s in requirements if not s.constraint}
+        nothing = "no requirements file, Dockerfile RUN or buildCommand"
+        if not scope.whole:  # a `services:` entry: only its own build counts
+            nothing = f"nothing service '{scope.spec.service}' builds"
+        for requirement in scope.spec.requirements():
+            if requirement.name not in installed:
+                yield requirement.location, f"the spec needs {requirement.text} but {nothing} installs {requirement.name}"
 
 
 @rule("EL105", "spec-package-unpinned", Severity.WARNING)
@@ -220,18 +232,17 @@ def spec_package_unpinned(facts, spec):
 
     Use instead: `flask==3.0.3`.
     """
-    if spec is None:
-        return
-    pinned = {r.name: r for r in spec.requirements() if r.pinned_version}
-    for source in sources(facts):
-        target = pinned.get(source.name)
-        if target is None or source.pinned_version or source.constraint or source.url or source.editable:
-            continue
-        shown = source.specifier or "any version"
-        yield source.location, (
-            f"{source.name} is installed as {shown}; the spec pins '{target.text}' "
-            f"({target.location.short()})"
-        )
+    for scope, requirements in scoped(facts, spec):
+        pinned = {r.name: r for r in scope.spec.requirements() if r.pinned_version}
+        for source in requirements:
+            target = pinned.get(source.name)
+            if target is None or source.pinned_version or source.constraint or source.url or source.editable:
+                continue
+            shown = source.specifier or "any version"
+            yield source.location, (
+                f"{source.name} is installed as {shown}; the spec pins '{target.text}' "
+                f"({target.location.short()})"
+            )
 
 
 RULES = (pin_rejected_by_spec, pin_mismatch, pin_overridden, spec_package_not_installed, spec_package_unpinned)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from envlint.findings import Severity
-from envlint.rules.base import rule, targets
+from envlint.rules.base import rule, scopes
 
 
 def agree(declared: str, wanted: str) -> bool:
@@ -29,17 +29,19 @@ def python_version_mismatch(facts, spec):
 
     Use instead: `FROM python:3.12-slim`.
     """
-    if spec is None or spec.python is None:
-        return
-    versions = list(facts.versions)
-    for build in targets(facts, spec):
-        versions += [v for v in build.versions if v not in versions]
-    for version in versions:
-        if version.text[:1].isdigit() and not agree(version.text, spec.python):
-            yield version.location, (
-                f"{version.source} says Python {version.text} but the spec says {spec.python} "
-                f"({spec.where('python').short()})"
-            )
+    for scope in scopes(facts, spec):
+        wanted = scope.spec.python
+        if wanted is None:
+            continue
+        versions = list(facts.versions)
+        for build in scope.builds:
+            versions += [v for v in build.versions if v not in versions]
+        for version in versions:
+            if version.text[:1].isdigit() and not agree(version.text, wanted):
+                yield version.location, (
+                    f"{version.source} says Python {version.text} but the spec says {wanted} "
+                    f"({scope.spec.where('python').short()})"
+                )
 
 
 RULES = (python_version_mismatch,)
