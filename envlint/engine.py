@@ -15,13 +15,14 @@ from envlint.extract.commands import analyze_exec
 from envlint.extract.dockerfile import image_path_source, parse_dockerfile, python_version_of
 from envlint.extract.pyentry import listens_in_python
 from envlint.extract.pyproject import LOCK_FILES, project_dependencies, read_lock
-from envlint.extract.render import effective_env, parse_render
+from envlint.extract.render import parse_render
 from envlint.extract.requirements import parse_requirements_file
 from envlint.facts import (
     Build,
     Command,
     Dockerfile,
     DockerStage,
+    EnvVar,
     Facts,
     Installed,
     Location,
@@ -192,11 +193,8 @@ class _Linker:
             path = self.repo.normalize(path_text, base)
             if path is not None and self.repo.is_file(path):
                 context = self.repo.normalize(context_text, base) or ""
-                build_args = {
-                    v.key: v.value
-                    for v in effective_env(service, self.facts.blueprint.env_groups)
-                    if v.value is not None
-                }
+                # Render passes every env var as a build argument; the highest-precedence one wins
+                build_args = {v.key: v.value for v in reversed(self._render_env(service)) if v.value is not None}
                 return self.docker_build(path, context, service, name, build_args)
         build = Build(name, service=service)
         where = f"under rootDir {service.root_dir!r} or the repository root" if service.root_dir else "in the repository"
@@ -225,7 +223,7 @@ class _Linker:
             if base_version:
                 build.versions.append(Version(base_version, "FROM python image", chain[0].location))
         if service is not None:
-            build.runtime_env.extend(effective_env(service, self.facts.blueprint.env_groups))
+            build.runtime_env.extend(self._render_env(service))
         if final is not None:
             build.runtime_env.extend(reversed([v for v in final.env if v.kind == "ENV"]))
         if service is not None and service.docker_command is not None:
@@ -245,12 +243,19 @@ class _Linker:
                 self._add_install(build, install, step, lambda p: self.repo.normalize(p, root), False)
         if service.start_command is not None:
             build.start.append(service.start_command)
-        build.runtime_env.extend(effective_env(service, self.facts.blueprint.env_groups))
+        build.runtime_env.extend(self._render_env(service))
         for variable in build.runtime_env:
             if variable.key == "PYTHON_VERSION" and variable.value:
                 build.versions.append(Version(variable.value, "PYTHON_VERSION", variable.value_location or variable.location))
         self._link_start(build, lambda p: self.repo.normalize(p, root), False)
         return build
+
+    def _render_env(self, service: RenderService) -> list[EnvVar]:
+        """What render.yaml gives the service, highest precedence first: its own envVars, then
+        each linked env group's (render-blueprint.md §7.7). A group named but not defined here
+        may exist in the Dashboard: it contributes nothing we can see."""
+        groups = self.facts.blueprint.env_groups
+        return service.env_vars + [v for name, _ in service.from_groups for v in groups.get(name, [])]
 
     def _add_install(self, build: Build, install, step: int, resolve, in_image: bool) -> None:
         """Record what one install command installs, following its `-r` files. `resolve` maps a
@@ -360,14 +365,19 @@ def _context_path(stage: DockerStage, image_path: str, context: str) -> str | No
     return posixpath.normpath(posixpath.join(context, source)) if context else posixpath.normpath(source)
 
 
-def check(root: Path, spec_file: Path | None = None) -> list[Finding]:
-    """Everything `envlint check` does short of printing: load the spec, collect the facts, run
-    every rule. Raises SpecError or InputError for what the CLI reports with exit 2."""
+def load(root: Path, spec_file: Path | None = None) -> tuple[Facts, Spec | None]:
+    """The spec and the repository's facts. Raises SpecError or InputError for what the CLI
+    reports with exit 2."""
     if not root.is_dir():
         raise InputError(f"{root}: {'not a directory' if root.exists() else 'does not exist'}")
     repo = Repo(root)
     spec = _load_spec(repo, spec_file)
-    facts = collect(repo)
+    return collect(repo), spec
+
+
+def check(root: Path, spec_file: Path | None = None) -> list[Finding]:
+    """Everything `envlint check` does short of printing: every rule over the facts."""
+    facts, spec = load(root, spec_file)
     findings = [finding for rule in ALL_RULES for finding in rule.run(facts, spec)]
     return sorted(set(findings), key=lambda f: f.sort_key)
 

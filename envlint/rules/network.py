@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from envlint.environment import RENDER_DEFAULT_PORT, resolve_one
 from envlint.facts import Build, Listen, Location, Word
 from envlint.findings import Severity
 from envlint.rules.base import described, rule
 
-RENDER_DEFAULT_PORT = 10000
 ALL_INTERFACES = {"0.0.0.0", "::", "[::]"}
 
 
@@ -29,25 +29,15 @@ class RuntimePort:
 
 
 def runtime_port(build: Build) -> RuntimePort | None:
-    """The value of PORT inside the running service, by precedence: the service's render.yaml
-    envVars (and groups), then Render's injected 10000 for web services, then Dockerfile ENV."""
-    for variable in build.runtime_env:
-        if variable.key != "PORT":
-            continue
-        where = variable.value_location or variable.location
-        if variable.kind == "ENV":
-            if build.is_web:
-                break
-            return RuntimePort(_int(variable.value), where, f"ENV PORT at {where.short()}")
-        return RuntimePort(_int(variable.value), where, f"set at {where.short()}")
-    if build.is_web:
-        return RuntimePort(
-            RENDER_DEFAULT_PORT,
-            build.service.location,
-            f"Render sets PORT={RENDER_DEFAULT_PORT} for web service '{build.service.name}', "
-            f"whose envVars do not set PORT",
-        )
-    return None
+    """The value of PORT inside the running service (envlint.environment has the precedence)."""
+    port = resolve_one(build, "PORT")
+    if port.kind == "unset":
+        return None
+    if port.kind == "injected":
+        return RuntimePort(RENDER_DEFAULT_PORT, port.location, port.origin)
+    where = port.location
+    origin = f"ENV PORT at {where.short()}" if port.kind == "ENV" else f"set at {where.short()}"
+    return RuntimePort(_int(port.value), where, origin)
 
 
 def _int(text: str | None) -> int | None:
