@@ -73,6 +73,8 @@ def collect(repo: Repo) -> Facts:
                     linker.record(*command.problems)
     if ".python-version" in present:
         facts.versions.extend(linker.python_version_file(".python-version"))
+    if "runtime.txt" in present:
+        facts.runtime_txt = next(iter(linker.python_version_file("runtime.txt")), None)
     used_dockerfiles: set[str] = set()
     for service in facts.blueprint.services if facts.blueprint else []:
         build = linker.service_build(service)

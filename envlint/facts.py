@@ -332,4 +332,5 @@ class Facts:
     blueprint: Blueprint | None = None
     builds: list[Build] = field(default_factory=list)
     versions: list[Version] = field(default_factory=list)  # repository-wide (.python-version)
+    runtime_txt: Version | None = None  # Heroku's runtime.txt at the root, which Render ignores
     problems: list[Problem] = field(default_factory=list)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from envlint.findings import Severity
 from envlint.rules.base import rule, scopes
 
@@ -44,4 +46,92 @@ def python_version_mismatch(facts, spec):
                 )
 
 
-RULES = (python_version_mismatch,)
+_FULL_VERSION = re.compile(r"\d+\.\d+\.\d+")
+
+
+def _native(facts):
+    return [b for b in facts.builds if b.service is not None and b.service.runtime == "python"]
+
+
+@rule("EL402", "python-version-not-full", Severity.ERROR)
+def python_version_not_full(facts, spec):
+    """A `PYTHON_VERSION` on a native Python service that is not a full `X.Y.Z` version.
+
+    What it does: checks the value render.yaml gives `PYTHON_VERSION` (in the service's envVars
+    or an env group it links).
+
+    Why is this bad? Render reads `PYTHON_VERSION` only as a fully qualified version
+    (render.com/docs/python-version): `3.11` is rejected, and the build fails or falls back to
+    the default Python of the service's creation date.
+
+    Example: `- key: PYTHON_VERSION` / `value: 3.11`.
+
+    Use instead: `value: 3.11.9`, or a `.python-version` file at the repository root, where
+    `3.11` (the latest patch) is allowed.
+    """
+    for build in _native(facts):
+        for version in build.versions:
+            if version.source == "PYTHON_VERSION" and not _FULL_VERSION.fullmatch(version.text):
+                yield version.location, (
+                    f"PYTHON_VERSION must be a full version like 3.12.4 for Render, not {version.text!r}"
+                )
+
+
+@rule("EL403", "python-version-unpinned", Severity.WARNING)
+def python_version_unpinned(facts, spec):
+    """A native Python service that pins no Python version.
+
+    What it does: looks for `PYTHON_VERSION` in the service's render.yaml env and for a
+    `.python-version` file at the repository root, the two places Render reads. A `runtime.txt`
+    does not count: it is Heroku's, and Render ignores it.
+
+    Why is this bad? Render then picks the default of the day the service was created
+    (3.13.4 from 2025-06-12, 3.14.3 from 2026-02-11, …): the same repository gets another Python
+    on a new service, and packages without wheels for it fail to build.
+
+    Example: a `runtime: python` service with no `PYTHON_VERSION` and a `runtime.txt` saying
+    `python-3.11.9`.
+
+    Use instead: a `.python-version` file with `3.11`, or `PYTHON_VERSION: 3.11.9`.
+    """
+    if any(v.source == ".python-version" for v in facts.versions):
+        return
+    heroku = facts.runtime_txt
+    for build in _native(facts):
+        if not any(v.source == "PYTHON_VERSION" for v in build.versions):
+            note = (f"; {heroku.location.short()} says {heroku.text} but Render ignores runtime.txt"
+                    if heroku is not None else "")
+            yield build.service.location, (
+                f"service '{build.service.name}' pins no Python version (no PYTHON_VERSION, no "
+                f".python-version), so Render uses the default of the day the service was created{note}"
+            )
+
+
+@rule("EL404", "python-version-ignored", Severity.WARNING)
+def python_version_ignored(facts, spec):
+    """`PYTHON_VERSION` set on a Docker service, where it changes nothing.
+
+    What it does: reports `PYTHON_VERSION` in the render.yaml env of a `runtime: docker`
+    service.
+
+    Why is this bad? Only native builds read it (render-blueprint.md §7.2); in a Docker service
+    the Dockerfile's `FROM` decides the Python version, so the variable tells readers a version
+    the service may not run.
+
+    Example: `runtime: docker` with `PYTHON_VERSION: 3.12.4` and `FROM python:3.11-slim`.
+
+    Use instead: remove it, and set the version in `FROM python:3.12-slim`.
+    """
+    for build in facts.builds:
+        if build.service is None or build.service.runtime != "docker":
+            continue
+        for variable in build.runtime_env:
+            if variable.key == "PYTHON_VERSION" and variable.kind == "value":
+                base = build.versions[0] if build.versions else None
+                decides = f"; the image's {base.source} ({base.location.short()}) says {base.text}" if base else ""
+                yield variable.location, (
+                    f"PYTHON_VERSION does nothing on Docker service '{build.service.name}': FROM decides{decides}"
+                )
+
+
+RULES = (python_version_mismatch, python_version_not_full, python_version_unpinned, python_version_ignored)
