@@ -303,4 +303,70 @@ def docker_command_no_shell(facts, spec):
         yield from _no_shell_problems(unquoted, "Render may run dockerCommand without a shell", remedy)
 
 
-RULES = (bind_address, port_mismatch, port_hint_mismatch, exec_form_no_shell, docker_command_no_shell)
+@rule("EL206", "worker-listens", Severity.WARNING)
+def worker_listens(facts, spec):
+    """A worker or cron job service that starts a web server.
+
+    What it does: reports servers (gunicorn, uvicorn, `app.run`, …) started by a render.yaml
+    service of `type: worker` or `type: cron`.
+
+    Why is this bad? Render sends no traffic to workers and cron jobs: nobody can reach the
+    server, and a service that was meant to answer requests silently does not.
+
+    Example: `type: worker` with `startCommand: gunicorn app:app`.
+
+    Use instead: `type: web` (public) or `type: pserv` (reachable from your other services).
+    """
+    for build in facts.builds:
+        if build.service is None or build.service.type not in ("worker", "cron"):
+            continue
+        for listen in build.listens:
+            yield listen.location, (
+                f"{listen.server} serves requests, but Render sends no traffic to {build.service.type} "
+                f"service '{build.service.name}'; make it type: web (public) or type: pserv (private)"
+            )
+
+
+_WORKER_PROGRAMS = frozenset({"celery", "rq", "rqworker", "dramatiq", "huey_consumer", "huey_consumer.py", "arq"})
+_WORKER_SCRIPT = re.compile(r"(bot|worker|consumer|poller|scheduler)[\w-]*\.py$", re.IGNORECASE)
+
+
+def _worker_word(command) -> Word | None:
+    for word in command.words:
+        if posixpath.basename(word.text) in _WORKER_PROGRAMS:
+            return word
+    return next((w for w in command.scripts if _WORKER_SCRIPT.search(posixpath.basename(w.text))), None)
+
+
+@rule("EL207", "web-service-without-server", Severity.WARNING)
+def web_service_without_server(facts, spec):
+    """A web service whose start command runs a worker or a bot, not a server.
+
+    What it does: for render.yaml `type: web` services whose start command opens no port that
+    envlint can see, reports a queue worker (celery, rq, dramatiq, huey, arq) or a script named
+    like a bot, worker, consumer, poller or scheduler.
+
+    Why is this bad? Render waits for a web service to open a port, then fails the deploy:
+    "Port scan timeout reached, no open ports detected … If you don't need to receive traffic
+    on any port, create a background worker instead" (render-failures.md F1).
+
+    Example: `type: web` with `startCommand: python bot.py` (a Telegram bot).
+
+    Use instead: `type: worker`.
+    """
+    for build in facts.builds:
+        if not build.is_web or build.listens:
+            continue
+        for command in build.start:
+            word = _worker_word(command)
+            if word is not None:
+                yield word.location, (
+                    f"web service '{build.service.name}' runs {posixpath.basename(word.text)}, which opens no "
+                    f"port: Render fails the deploy with \"no open ports detected\"; make it type: worker"
+                )
+
+
+RULES = (
+    bind_address, port_mismatch, port_hint_mismatch, exec_form_no_shell, docker_command_no_shell,
+    worker_listens, web_service_without_server,
+)
