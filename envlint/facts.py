@@ -125,15 +125,32 @@ class RequirementsFile:
 
 @dataclass(frozen=True)
 class Install:
-    """One package-install command (`pip install …`, `uv pip install …`) inside a build step."""
+    """One package-install command inside a build step (`pip install …`, `uv sync`, `poetry add …`).
 
-    tool: str  # "pip", "uv pip", …
+    Paths are as the command sees them: a relative `target`, `project` or file path is relative
+    to `cwd`, and `cwd` (when relative) to the directory the command starts in (WORKDIR, a
+    service's rootDir). A value with a variable envlint does not know is kept as written, `$`
+    included. envlint.extract.commands documents each tool string.
+    """
+
+    tool: str  # "pip", "uv pip", "uv pip sync", "uv add", "uv sync", "poetry add", "poetry install", …
     location: Location  # the command's words
     requirements: tuple[Requirement, ...] = ()
     files: tuple[FileArg, ...] = ()  # -r / -c / -e / local paths, in order
     upgrade: bool = False
     force_reinstall: bool = False
     no_deps: bool = False
+    # the word that runs the install, expanded: "pip", "/opt/venv/bin/pip", "python3", "uv"; the
+    # interpreter of `--python X` when given; "python" for `uv pip --system` (the first on PATH)
+    program: str = ""
+    # where packages land when the command says: --target/--prefix/--root DIR, "~/.local" for
+    # --user, the wheel/download directory of `pip wheel`/`pip download`; None: the environment
+    # of `program` (or, for uv/poetry project commands, the project's environment)
+    target: str | None = None
+    project: str | None = None  # uv add/sync, poetry add/install/sync: the project dir ("." = cwd)
+    cwd: str | None = None  # after `cd`s (and uv/poetry --directory); None: unchanged; "?": unknown
+    isolated: bool = False  # pipx / uv tool: its own venv, not importable by the app
+    exact: bool = False  # removes what the set does not list: uv pip sync, uv sync, poetry sync
 
 
 # --- commands and listening -----------------------------------------------------------------
@@ -183,6 +200,9 @@ class Command:
     modules: tuple[Word, ...] = ()  # `module:attr` app paths given to gunicorn/uvicorn
     words: tuple[Word, ...] = ()
     problems: tuple[Problem, ...] = ()  # unreadable requirement arguments, unclosed quotes
+    # directories the command creates a virtual environment in (`python -m venv DIR`,
+    # `virtualenv DIR`, `uv venv [DIR]`), relative ones joined onto the command's `cd`s
+    venvs: tuple[Word, ...] = ()
 
 
 # --- environment ----------------------------------------------------------------------------
@@ -238,6 +258,10 @@ class DockerStage:
     workdir: str = "/"
     cmd: Command | None = None
     entrypoint: Command | None = None
+    # SHELL, as in force at the end of the stage (inherited from a stage it is built FROM). When
+    # it is not a POSIX shell (`powershell -Command`, `cmd /S /C`), shell-form RUN/CMD/ENTRYPOINT
+    # after it are not analysed: their Commands hold no installs, listens or problems.
+    shell: tuple[str, ...] = ("/bin/sh", "-c")
 
 
 @dataclass

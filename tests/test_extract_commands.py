@@ -161,7 +161,6 @@ def test_every_way_to_call_pip(text, tool):
 
 @pytest.mark.parametrize("text", [
     "pip freeze > requirements.txt",
-    "pip download flask==2.0",
     "pip uninstall -y flask",
     "pip list",
     "python -m pip --version",
@@ -618,3 +617,360 @@ def test_exec_form_operators_are_plain_arguments():
     (install,) = command.installs  # one pip command: `&&`, `pip` and `install` are requirements to it
     assert [r.name for r in install.requirements] == ["a", "pip", "install", "b"]
     assert any(p.kind == "requirement-syntax" for p in command.problems)
+
+
+# --- every installer, and where it installs -------------------------------------------------
+
+
+def test_uv_add_requirements_files_and_project():
+    # cols: uv 1-2, add 4-6, flask==3.0.0 8-19, "requests>=2,<3" 21-36, -r 38-39, req.txt 41-47,
+    # --project 49-57, api 59-61
+    command = shell('uv add flask==3.0.0 "requests>=2,<3" -r req.txt --project api')
+    (install,) = command.installs
+    assert install.tool == "uv add" and install.program == "uv"
+    assert install.location == loc(1, 1, 62)
+    assert [(r.name, r.specifier, r.location) for r in install.requirements] == [
+        ("flask", "==3.0.0", loc(1, 8, 20)), ("requests", "<3,>=2", loc(1, 21, 37))]
+    assert install.files == (FileArg("-r", "req.txt", loc(1, 41, 48)),)
+    assert (install.project, install.cwd, install.target) == ("api", None, None)
+    assert not (install.isolated or install.exact)
+
+
+def test_uv_add_without_project_is_the_current_directory():
+    (install,) = shell("uv add -c constraints.txt 'httpx>=0.27'").installs
+    assert install.project == "."
+    assert install.files == (FileArg("-c", "constraints.txt", loc(1, 11, 26)),)
+    assert [(r.name, r.specifier) for r in install.requirements] == [("httpx", ">=0.27")]
+
+
+@pytest.mark.parametrize("text,project,cwd,exact", [
+    ("uv sync --frozen --no-install-project", ".", None, True),
+    ("uv sync --locked --no-dev --project svc", "svc", None, True),
+    ("uv --directory backend sync --locked", ".", "backend", True),
+    ("uv sync --directory=backend --project api", "api", "backend", True),
+    ("uv sync --inexact", ".", None, False),
+])
+def test_uv_sync_records_the_project(text, project, cwd, exact):
+    (install,) = shell(text).installs
+    assert install.tool == "uv sync"
+    assert (install.project, install.cwd, install.exact) == (project, cwd, exact)
+    assert install.requirements == () and install.files == ()
+    assert install.location == loc(1, 1, len(text) + 1)
+
+
+def test_uv_pip_sync_reads_its_arguments_as_requirements_files():
+    (install,) = shell("uv pip sync requirements.lock").installs
+    assert install.tool == "uv pip sync" and install.exact
+    assert install.files == (FileArg("-r", "requirements.lock", loc(1, 13, 30)),)
+    assert install.requirements == ()
+
+
+def test_poetry_add_constraints():
+    # cols: pendulum@^2.0.5 12-26, "requests@~1.2" 28-42, django==4.2 44-54, black@latest 56-67,
+    # httpx@1.2.3 69-79, 'z>=1,<2' 81-89
+    text = "poetry add pendulum@^2.0.5 \"requests@~1.2\" django==4.2 black@latest httpx@1.2.3 'z>=1,<2'"
+    (install,) = shell(text).installs
+    assert install.tool == "poetry add" and install.program == "poetry" and install.project == "."
+    assert [(r.name, r.specifier, r.text, r.location) for r in install.requirements] == [
+        ("pendulum", "<3.0.0,>=2.0.5", "pendulum@^2.0.5", loc(1, 12, 27)),
+        ("requests", "<1.3.0,>=1.2", "requests@~1.2", loc(1, 28, 43)),
+        ("django", "==4.2", "django==4.2", loc(1, 44, 55)),
+        ("black", "", "black@latest", loc(1, 56, 68)),
+        ("httpx", "==1.2.3", "httpx@1.2.3", loc(1, 69, 80)),
+        ("z", "<2,>=1", "z>=1,<2", loc(1, 81, 90)),
+    ]
+    assert [r.pinned_version for r in install.requirements] == [None, None, "4.2", None, "1.2.3", None]
+
+
+# https://python-poetry.org/docs/dependency-specification/ (caret, tilde and wildcard tables)
+@pytest.mark.parametrize("constraint,specifier", [
+    ("^1.2.3", "<2.0.0,>=1.2.3"),
+    ("^1.2", "<2.0.0,>=1.2"),
+    ("^1", "<2.0.0,>=1"),
+    ("^0.2.3", "<0.3.0,>=0.2.3"),
+    ("^0.0.3", "<0.0.4,>=0.0.3"),
+    ("^0.0", "<0.1.0,>=0.0"),
+    ("^0", "<1.0.0,>=0"),
+    ("^0.10.11.post1", "<0.11.0,>=0.10.11.post1"),
+    ("~1.2.3", "<1.3.0,>=1.2.3"),
+    ("~1.2", "<1.3.0,>=1.2"),
+    ("~1", "<2.0.0,>=1"),
+    ("*", ""),
+    ("1.*", "==1.*"),
+    ("1.2.*", "==1.2.*"),
+    ("1.2.3", "==1.2.3"),
+    ("==1.2.3", "==1.2.3"),
+    ("~=1.4", "~=1.4"),
+    (">=1.2 <2.0", "<2.0,>=1.2"),
+    (">=1.2,!=1.5", "!=1.5,>=1.2"),
+    ("^1.0 || ^2.0", ""),  # a union: no PEP 440 specifier says it, so unpinned
+    ("latest", ""),
+])
+def test_poetry_constraint_syntax(constraint, specifier):
+    (install,) = shell(f"poetry add 'x@{constraint}'").installs
+    (requirement,) = install.requirements
+    assert (requirement.name, requirement.specifier) == ("x", specifier)
+
+
+def test_poetry_add_without_at_and_with_paths():
+    (install,) = shell("poetry add 'x^1.2' y~=2.0 ./lib --editable").installs
+    assert [(r.name, r.specifier) for r in install.requirements] == [("x", "<2.0.0,>=1.2"), ("y", "~=2.0")]
+    assert install.files == (FileArg("-e", "./lib", loc(1, 27, 32)),)  # 'x^1.2' 12-18, y~=2.0 20-25
+
+
+@pytest.mark.parametrize("text,tool,project,cwd,exact", [
+    ("poetry install --no-root --no-interaction", "poetry install", ".", None, False),
+    ("poetry install --only main -C backend", "poetry install", ".", "backend", False),
+    ("poetry --directory=backend install", "poetry install", ".", "backend", False),
+    ("poetry -P api install --sync", "poetry install", "api", None, True),
+    ("poetry sync", "poetry sync", ".", None, True),
+])
+def test_poetry_install(text, tool, project, cwd, exact):
+    (install,) = shell(text).installs
+    assert (install.tool, install.project, install.cwd, install.exact) == (tool, project, cwd, exact)
+    assert install.location == loc(1, 1, len(text) + 1)
+
+
+def test_pipx_and_uv_tool_installs_are_isolated():
+    command = shell("pipx install black==24.1.0 && uv tool install ruff==0.5.0 && python3 -m pipx install httpie")
+    pipx, uv_tool, module = command.installs
+    assert (pipx.tool, pipx.isolated, pipx.program) == ("pipx", True, "pipx")
+    assert pipx.location == loc(1, 1, 27)
+    assert [(r.name, r.pinned_version, r.location) for r in pipx.requirements] == [("black", "24.1.0", loc(1, 14, 27))]
+    # "uv" starts at column 31; "ruff==0.5.0" at 31 + 16
+    assert (uv_tool.tool, uv_tool.isolated, uv_tool.program) == ("uv tool", True, "uv")
+    assert [(r.name, r.location) for r in uv_tool.requirements] == [("ruff", loc(1, 47, 58))]
+    assert (module.tool, module.isolated, module.program) == ("pipx", True, "python3")
+    assert [r.name for r in module.requirements] == ["httpie"]
+
+
+def test_local_projects_are_file_args_with_their_paths():
+    # cols: . 13, -e 15-16, ./lib 18-22, ./svc 24-28, "app @ file:///srv/app" 30-52, file:./x 54-61,
+    # -e 63-64, ".[dev]" 66-73, -e 75-76, file:///srv/b 78-90
+    text = 'pip install . -e ./lib ./svc "app @ file:///srv/app" file:./x -e ".[dev]" -e file:///srv/b'
+    (install,) = shell(text).installs
+    assert install.files == (
+        FileArg("-e", "./lib", loc(1, 18, 23)),
+        FileArg("-e", ".", loc(1, 66, 74)),  # extras are not part of the path
+        FileArg("-e", "/srv/b", loc(1, 78, 91)),
+        FileArg(".", ".", loc(1, 13, 14)),
+        FileArg(".", "./svc", loc(1, 24, 29)),
+        FileArg(".", "/srv/app", loc(1, 30, 53)),
+        FileArg(".", "./x", loc(1, 54, 62)),
+    )
+    (named,) = install.requirements  # `name @ file:` names the package too
+    assert (named.name, named.url, named.location) == ("app", "file:///srv/app", loc(1, 30, 53))
+
+
+def test_an_editable_vcs_url_is_a_named_requirement():
+    (install,) = shell("pip install -e git+https://example.com/o/r.git#egg=r").installs
+    (requirement,) = install.requirements
+    assert (requirement.name, requirement.editable) == ("r", True)
+    assert install.files == ()
+
+
+def test_a_file_url_to_an_archive_is_not_a_project():
+    (install,) = shell("pip install 'w @ file:///wheels/w-1.0-py3-none-any.whl'").installs
+    assert install.files == ()
+    assert [r.name for r in install.requirements] == ["w"]
+
+
+def test_wheel_globs_are_file_args_and_quoted_ones_are_not_globs():
+    command = shell("pip install --no-index --find-links=/wheels /wheels/*.whl")
+    assert command.installs[0].files == (FileArg(".", "/wheels/*.whl", loc(1, 45, 58)),)
+    assert command.problems == ()
+    quoted = shell("pip install '/wheels/*.whl'")
+    assert [p.kind for p in quoted.problems] == ["requirement-syntax"]  # pip gets `*.whl` itself
+
+
+def test_pip_wheel_and_download_record_where_the_files_go():
+    command = shell("pip wheel -w /wheels -r requirements.txt && pip install --no-index --find-links /wheels "
+                    "-r requirements.txt")
+    wheel, install = command.installs
+    assert (wheel.tool, wheel.target, wheel.location) == ("pip wheel", "/wheels", loc(1, 1, 41))
+    assert wheel.files == (FileArg("-r", "requirements.txt", loc(1, 25, 41)),)
+    assert (install.tool, install.target, install.location.column) == ("pip", None, 45)
+    (download,) = shell("pip download -d /dl flask==3.0.0").installs
+    assert (download.tool, download.target) == ("pip download", "/dl")
+    assert [(r.name, r.location) for r in download.requirements] == [("flask", loc(1, 21, 33))]
+    assert shell("pip wheel .").installs[0].target == "."  # pip's default: the current directory
+    assert shell("python -m pip download --dest=/d x").installs[0].target == "/d"
+
+
+@pytest.mark.parametrize("text,tool,program,target", [
+    ("pip install --target /opt/lib x", "pip", "pip", "/opt/lib"),
+    ("pip install -t/opt/lib x", "pip", "pip", "/opt/lib"),
+    ("pip install --prefix=/install x", "pip", "pip", "/install"),
+    ("pip install --root /r --prefix /usr x", "pip", "pip", "/r/usr"),
+    ("pip install --root /r x", "pip", "pip", "/r"),
+    ("pip3 install --user x", "pip", "pip3", "~/.local"),
+    ("python3 -m pip install --user x", "pip", "python3", "~/.local"),
+    ("/opt/venv/bin/pip install x", "pip", "/opt/venv/bin/pip", None),
+    ("/venv/bin/python -m pip install x", "pip", "/venv/bin/python", None),
+    ("$VENV/bin/pip install x", "pip", "/opt/venv/bin/pip", None),
+    ("$NOPE/bin/pip install x", "pip", "$NOPE/bin/pip", None),
+    ("pip --python /opt/venv/bin/python install x", "pip", "/opt/venv/bin/python", None),
+    ("pip install --target $LIB x", "pip", "pip", "/opt/lib"),
+    ("uv pip install x", "uv pip", "uv", None),
+    ("uv pip install --system x", "uv pip", "python", None),
+    ("/root/.local/bin/uv pip install --system x", "uv pip", "python", None),
+    ("uv pip install --python /opt/venv/bin/python x", "uv pip", "/opt/venv/bin/python", None),
+    ("uv pip install -p 3.12 x", "uv pip", "3.12", None),
+    ("uv pip install --target /t x", "uv pip", "uv", "/t"),
+    ("uv pip install --prefix /p x", "uv pip", "uv", "/p"),
+])
+def test_program_and_target(text, tool, program, target):
+    (install,) = shell(text, env={"VENV": "/opt/venv", "LIB": "/opt/lib"}).installs
+    assert (install.tool, install.program, install.target) == (tool, program, target)
+    assert [r.name for r in install.requirements] == ["x"]
+
+
+def test_uv_upgrade_and_reinstall_flags():
+    sync, install = shell("uv sync -U && uv pip install --reinstall x").installs
+    assert sync.upgrade and not sync.force_reinstall
+    assert install.force_reinstall and not install.upgrade
+
+
+@pytest.mark.parametrize("text", [
+    "uv run pip list",
+    "poetry --version",
+    "pipx run black",
+    "echo pip install x",
+    "echo uv sync",
+    "uv add --frozen x==1",
+    "uv add --no-sync x==1",
+    "uv add --script s.py x==1",
+    "uv sync --check",
+    "uv sync --dry-run",
+    "uv lock",
+    "uvx ruff",
+    "uv tool run ruff",
+    "uv pip compile requirements.in",
+    "poetry add --lock x@1",
+    "poetry add --dry-run x",
+    "poetry install --dry-run",
+    "poetry config virtualenvs.create false",
+    "poetry self add poetry-plugin-export",
+    "poetry lock",
+    "pip install --dry-run x==1",
+])
+def test_commands_that_install_nothing_lasting(text):
+    assert shell(text).installs == ()
+
+
+# --- venvs ----------------------------------------------------------------------------------
+
+
+def test_venvs_a_command_creates():
+    # cols: /opt/venv 17-25, env2 52-55, `uv venv` 60-66, .v3 86-88
+    command = shell("python3 -m venv /opt/venv && virtualenv -p python3 env2 && uv venv && uv venv --seed .v3")
+    assert command.venvs == (
+        Word("/opt/venv", loc(1, 17, 26)),
+        Word("env2", loc(1, 52, 56)),
+        Word(".venv", loc(1, 60, 67)),  # uv venv's default, located at the command
+        Word(".v3", loc(1, 86, 89)),
+    )
+    assert command.installs == () and command.modules == ()
+
+
+def test_venv_paths_follow_cd():
+    assert shell("cd /srv && python -m venv .venv").venvs == (Word("/srv/.venv", loc(1, 27, 32)),)
+    assert shell("cd $NOPE && uv venv").venvs[0].text == "?/.venv"
+    assert shell("cd app && python -m venv /abs").venvs[0].text == "/abs"
+
+
+# --- cd -------------------------------------------------------------------------------------
+
+
+def test_cd_through_lists_and_subshells():
+    command = shell("cd /app && pip install -r r.txt; cd sub || true; pip install . ; "
+                    "(cd x && pip install y==1); pip install z==1")
+    assert [i.cwd for i in command.installs] == ["/app", "/app/sub", "/app/sub/x", "/app/sub"]
+    assert command.installs[0].location == loc(1, 12, 32)
+
+
+def test_relative_cds_compose():
+    command = shell("cd a && cd b && pip install . && cd .. && pip install q && cd ../.. && pip install w "
+                    "&& cd /abs && cd .. && pip install e")
+    assert [i.cwd for i in command.installs] == ["a/b", "a", "..", "/"]
+    assert shell("cd a && cd .. && pip install x").installs[0].cwd is None  # back where it started
+
+
+@pytest.mark.parametrize("cd,cwd", [
+    ("cd", "?"),  # HOME
+    ("cd -", "?"),  # OLDPWD
+    ("cd ~/x", "?"),
+    ("cd $NOPE", "?"),
+    ("cd $NOPE/a && cd b", "?"),
+    ("cd $NOPE && cd /abs", "/abs"),
+    ("cd a b", "?"),
+    ("cd $APP", "/app"),
+    ('cd "${APP}/sub"', "/app/sub"),
+    ("cd -P /x", "/x"),
+    ("cd -- /x", "/x"),
+    ("pushd /x", "/x"),
+    ("pushd /x; pushd y; popd", "/x"),
+    ("pushd /x; popd", None),
+    ("popd", None),
+])
+def test_cd_forms(cd, cwd):
+    (install,) = shell(f"{cd}; pip install x", env={"APP": "/app"}).installs
+    assert install.cwd == cwd
+
+
+@pytest.mark.parametrize("text,cwd", [
+    ("(cd /x); pip install a", None),
+    ("cd /x | cat; pip install a", None),
+    ("cd /x & pip install a", None),
+    ("echo $(cd /x) && pip install a", None),
+    ("sh -c 'cd /x'; pip install a", None),
+    ("bash <<EOF\ncd /x\nEOF\npip install a", None),
+    ("{ cd /x; }; pip install a", "/x"),  # a group runs in the current shell
+    ("if true; then cd /x; fi; pip install a", "/x"),
+    ("case $M in a) cd /x ;; esac; pip install a", "/x"),
+])
+def test_what_a_cd_leaks_into(text, cwd):
+    assert shell(text).installs[-1].cwd == cwd
+
+
+def test_cd_inside_a_shell_string_applies_inside_it():
+    command = shell('cd /app && sh -c "cd svc && uv sync" && pip install x')
+    inner, after = command.installs
+    assert (inner.tool, inner.cwd, inner.project) == ("uv sync", "/app/svc", ".")
+    assert inner.location == loc(1, 29, 36)
+    assert after.cwd == "/app"
+
+
+def test_uv_directory_composes_with_cd():
+    command = shell("cd /srv && uv pip install --directory backend -r requirements.txt && uv --directory api add x")
+    assert [(i.tool, i.cwd) for i in command.installs] == [("uv pip", "/srv/backend"), ("uv add", "/srv/api")]
+
+
+# --- the new installers inside shell structure -----------------------------------------------
+
+
+def test_new_installers_inside_conditionals_subshells_substitutions_and_heredocs():
+    text = SourceText(PATH, [
+        ("if [ -f uv.lock ]; then uv sync --frozen; fi && sh -c 'poetry install' || (pipx install httpie); "
+         "echo $(uv add x==1) `uv pip sync r.txt`; bash <<EOF\n", 1, 1),
+        ("poetry add y@1.0\n", 2, 1),
+        ("EOF\n", 3, 1),
+    ])
+    command = analyze_shell("RUN", text)
+    assert [i.tool for i in command.installs] == ["uv sync", "poetry install", "pipx", "uv add", "uv pip sync",
+                                                  "poetry add"]
+    poetry_add = command.installs[-1]
+    assert poetry_add.location == loc(2, 1, 17)
+    assert [(r.name, r.specifier, r.location) for r in poetry_add.requirements] == [("y", "==1.0", loc(2, 12, 17))]
+    assert command.installs[1].location == loc(1, 56, 70)  # inside the quotes at columns 55 and 70
+
+
+def test_exec_form_project_installs():
+    # RUN ["uv", "sync", "--locked"]
+    words = exec_words(("uv", 6, 10), ("sync", 12, 18), ("--locked", 20, 30))
+    (install,) = analyze_exec("RUN", words, loc(1, 1, 31)).installs
+    assert (install.tool, install.program, install.project, install.location) == ("uv sync", "uv", ".", loc(1, 6, 30))
+    # RUN ["sh", "-c", "cd /app && pip install ."]
+    words = exec_words(("sh", 6, 10), ("-c", 12, 16), ("cd /app && pip install .", 18, 44))
+    (install,) = analyze_exec("RUN", words, loc(1, 1, 45)).installs
+    assert install.cwd == "/app" and install.files == (FileArg(".", ".", loc(1, 42, 43)),)

@@ -4,9 +4,17 @@ buildCommand/startCommand/dockerCommand installs, runs and binds.
 Nothing is executed. A small lexer of our own follows the POSIX shell grammar (XCU 2.2 quoting,
 2.3 token recognition, 2.6.2 parameter expansion, 2.9 commands) far enough to split a line into
 simple commands; wrappers (`sh -c`, `exec`, `env`, `python -m`, APM launchers, …) are looked
-through, and each command is matched against pip and the Python servers in
+through, and each command is matched against the Python installers (pip, uv, poetry, pipx: see
+"installers" below for each `Install.tool`) and the Python servers in
 ../shared/docs/code-scan.md §4–5. Every fact keeps the location of its raw text, through
 Dockerfile continuation lines, YAML scalars and `sh -c "…"` strings.
+
+Where an install runs: `cd`/`pushd`/`popd` are followed through `&&`, `;`, `||`, newlines and
+`{ …; }`, and end with the shell they ran in (a `( … )` subshell, `$( … )`, a pipeline element,
+`cmd &`, `sh -c "…"`, a heredoc fed to a shell). A `cd` inside an `if` or `case` branch is taken
+as run. `Install.cwd` is None while the directory is the one the command started in, a path
+(absolute, or relative to that start: `cd a && cd b` is "a/b") after a `cd`, and UNKNOWN_DIR
+("?") after `cd` alone, `cd -`, `cd ~…` or a variable not known.
 
 How listens are recorded (`facts.Listen`):
 - a literal port is `port`; `$PORT`/`${PORT}` is `port_env="PORT"`, `port=None`;
@@ -26,11 +34,16 @@ are Problems too ("requirement-syntax", "requirement-unresolved"), in `Command.p
 
 from __future__ import annotations
 
+import posixpath
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import urllib.parse
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
-from envlint.extract.requirements import requirement_from_line
+from packaging.version import InvalidVersion
+from packaging.version import Version as _Version
+
+from envlint.extract.requirements import _editable, requirement_from_line, requirement_from_string
 from envlint.facts import Command, FileArg, Install, Listen, Location, Problem, Requirement, SourceText, Word
 
 Locate = Callable[[int, int], Location]  # [start, end) of the string being lexed -> Location
@@ -372,34 +385,49 @@ class _Lexer:
 
 @dataclass
 class _Simple:
-    """One simple command (XCU 2.9.1): its words, and the heredoc bodies fed to it."""
+    """One simple command (XCU 2.9.1): its words, and the heredoc bodies fed to it. `subshell`:
+    it is part of a pipeline or run with `&`, so a `cd` in it changes nothing after it (2.9.2,
+    2.9.3.1; bash's `lastpipe` is off by default)."""
 
     words: list[_W]
     bodies: list[tuple[int, int]]
+    subshell: bool = False
 
 
-def _simple_commands(tokens: list[_Tok]) -> list[_Simple | list[_Tok]]:
+_PIPES = ("|", "|&")
+
+
+def _simple_commands(tokens: list[_Tok]) -> list[_Simple | list[_Tok] | str]:
     """Split at operators; drop redirections and their targets, reserved words, `for … in …`
     headers and `case` patterns, so that every list left is a command and its arguments. The
     tokens of a command substitution come before the command whose word holds it (2.6.3: it
-    runs first), wherever that word is."""
-    out: list[_Simple | list[_Tok]] = []
+    runs first), wherever that word is. The strings "(" and ")" mark where a subshell
+    (2.9.4 `( list )`) opens and closes."""
+    out: list[_Simple | list[_Tok] | str] = []
     words: list[_W] = []
     bodies: list[tuple[int, int]] = []
     header = False  # inside `for NAME in WORDS` up to the separator
     cases: list[str] = []  # per open `case`: "head", "pattern" or "body"
+    piped = False  # the command being read comes after a `|`
     i = 0
     while i < len(tokens):
         token = tokens[i]
         i += 1
         if token.kind == "op":
+            text = token.text
             if words or bodies:
-                out.append(_Simple(words, bodies))
+                out.append(_Simple(words, bodies, piped or text in _PIPES or text == "&"))
+            if text != "\n" or words or bodies:  # a newline may follow `|` inside a pipeline
+                piped = text in _PIPES
             words, bodies, header = [], [], False
-            if cases and token.text == ")" and cases[-1] == "pattern":
+            if cases and text == ")" and cases[-1] == "pattern":
                 cases[-1] = "body"
-            elif cases and token.text == ";;":
+            elif cases and text == ";;":
                 cases[-1] = "pattern"
+            elif text == "(" and (not cases or cases[-1] == "body"):
+                out.append("(")
+            elif text == ")":
+                out.append(")")
             continue
         if token.kind == "redir":
             if token.body is not None:
@@ -434,7 +462,7 @@ def _simple_commands(tokens: list[_Tok]) -> list[_Simple | list[_Tok]]:
                 continue
         words.append(word)
     if words or bodies:
-        out.append(_Simple(words, bodies))
+        out.append(_Simple(words, bodies, piped))
     return out
 
 
@@ -451,13 +479,23 @@ class _Facts:
         self.scripts: list[Word] = []
         self.modules: list[Word] = []
         self.problems: list[Problem] = []
+        self.venvs: list[Word] = []
+        self.cwd: str | None = None  # as `Install.cwd`
+        self.pushed: tuple | None = None  # `pushd`'s stack, linked: (directory, rest) or None
+
+    def where(self) -> tuple[str | None, tuple | None]:
+        """The shell's directory state, to put back when a subshell or child shell ends."""
+        return self.cwd, self.pushed
+
+    def back(self, state: tuple[str | None, tuple | None]) -> None:
+        self.cwd, self.pushed = state
 
     def command(self, source: str, location: Location, exec_form: bool, words: list[Word]) -> Command:
         syntax = tuple(p for p in self.problems if p.kind == _SHELL_SYNTAX)
         if syntax:  # the shell refuses the whole line: nothing in it runs
             return Command(source, location, exec_form, words=tuple(words), problems=syntax)
         return Command(source, location, exec_form, tuple(self.installs), tuple(self.listens), tuple(self.scripts),
-                       tuple(self.modules), tuple(words), tuple(self.problems))
+                       tuple(self.modules), tuple(words), tuple(self.problems), tuple(self.venvs))
 
 
 def analyze_shell(source: str, text: SourceText, env: Mapping[str, str] | None = None) -> Command:
@@ -506,9 +544,23 @@ def _analyze(s: str, locate: Locate, start: int, end: int, facts: _Facts, depth:
 
 
 def _run(tokens: list[_Tok], s: str, locate: Locate, facts: _Facts, depth: int) -> None:
+    """Each command in order. A `cd` lasts to the end of the shell it runs in: a subshell, a
+    command substitution (2.6.3 runs it in a subshell) or a pipeline element puts it back."""
+    opened: list[tuple[str | None, tuple | None]] = []
     for item in _simple_commands(tokens):
-        if isinstance(item, list):
+        if item == "(":
+            opened.append(facts.where())
+        elif item == ")":
+            if opened:
+                facts.back(opened.pop())
+        elif isinstance(item, list):
+            state = facts.where()
             _run(item, s, locate, facts, depth + 1)
+            facts.back(state)
+        elif item.subshell:
+            state = facts.where()
+            _simple(item, s, locate, facts, depth)
+            facts.back(state)
         else:
             _simple(item, s, locate, facts, depth)
 
@@ -563,6 +615,9 @@ def _dispatch(argv: list[_W], facts: _Facts, bodies: list, depth: int) -> None:
     while i < len(argv):
         name = _basename(argv[i].text)
         second = argv[i + 1].text if i + 1 < len(argv) else ""
+        if name in ("cd", "pushd", "popd"):
+            _cd(name, argv[i + 1:], facts)
+            return
         if name in _WRAPPER_VALUES:
             i = _skip_options(argv, i + 1, _WRAPPER_VALUES[name])
             if name == "env":
@@ -586,15 +641,24 @@ def _dispatch(argv: list[_W], facts: _Facts, bodies: list, depth: int) -> None:
             i = _secrets_run(argv, i + 2, facts, depth)
         elif name in ("poetry", "pipenv", "pdm", "hatch") and second == "run":
             i += 2
-        elif name == "uv" and second == "run":
-            i = _skip_options(argv, i + 2, _UV_RUN_VALUES)
+        elif name == "poetry":
+            _poetry(argv[i:], facts)
+            return
+        elif name == "pipx":
+            _pipx(argv[i:], 1, facts)
+            return
+        elif name == "virtualenv":
+            _venvs(argv[i + 1:], facts, _VIRTUALENV_VALUED, "p", True)
+            return
+        elif name == "uv":
+            j = _skip_options(argv, i + 1, _UV_VALUED)  # global options come first
+            if j >= len(argv) or argv[j].text != "run":
+                _uv(argv[i:], j - i, facts)
+                return
+            i = _skip_options(argv, j + 1, _UV_RUN_VALUES)
             if i < len(argv) and argv[i].text.endswith(".py"):  # `uv run app.py` runs it with Python
                 facts.scripts.append(argv[i].word())
                 return
-        elif name == "uv" and second == "pip":
-            if i + 2 < len(argv) and argv[i + 2].text == "install":
-                _install("uv pip", argv[i:], 3, facts)
-            return
         elif name in _SHELLS:
             _shell(argv[i:], facts, bodies, depth)
             return
@@ -652,16 +716,20 @@ def _shell(argv: list[_W], facts: _Facts, bodies: list, depth: int) -> None:
     elif i < len(argv):
         facts.scripts.append(argv[i].word())
     else:
+        state = facts.where()  # a child shell: its `cd`s end with it
         for s, locate, start, end in bodies:
             if depth < _MAX_DEPTH:
                 _analyze(s, locate, start, end, facts, depth + 1)
+        facts.back(state)
 
 
 def _shell_string(arg: _Arg, facts: _Facts, depth: int) -> None:
     if depth >= _MAX_DEPTH:
         return
     w, k = arg.w, arg.k
+    state = facts.where()  # a child shell: its `cd`s end with it
     _analyze(w.text, w.at, k, len(w.text), facts, depth + 1)
+    facts.back(state)
 
 
 _PYTHON_VALUED = frozenset({"-X", "-W", "-Q"})
@@ -705,6 +773,12 @@ def _module(python: _W, module: _Arg, rest: list[_W], facts: _Facts) -> None:
     name = module.text
     if name == "pip":
         _pip([python, module.w, *rest], 2, facts)
+    elif name == "pipx":
+        _pipx([python, module.w, *rest], 2, facts)
+    elif name == "venv":  # venv/__init__.py: every positional is a directory to create
+        _venvs(rest, facts, frozenset({"--prompt"}), "", False)
+    elif name == "virtualenv":
+        _venvs(rest, facts, _VIRTUALENV_VALUED, "p", True)
     elif name in _MODULE_SERVERS:
         server_word = module.w if module.k == 0 else _W(name, False, None, 0, 0, lambda a, b: module.location,
                                                          fixed=module.location)
@@ -713,9 +787,29 @@ def _module(python: _W, module: _Arg, rest: list[_W], facts: _Facts) -> None:
         facts.modules.append(module.word())
 
 
-# --- pip ------------------------------------------------------------------------------------
+# --- installers -----------------------------------------------------------------------------
+#
+# Every install is an `Install` whose `tool` says which installer wrote it:
+#   "pip"            pip/pip3/python -m pip install           (pip 26 cmdoptions.py)
+#   "pip wheel"      pip wheel: builds wheels into `target` (default "."), installs nothing
+#   "pip download"   pip download: fetches into `target` (default "."), installs nothing
+#   "uv pip"         uv pip install                            (uv CLI reference)
+#   "uv pip sync"    uv pip sync FILE…: the files as `-r`, and `exact`
+#   "uv add"         uv add PKG… / -r FILE: adds to the project, then syncs its environment
+#   "uv sync"        uv sync: installs the locked project, `exact` unless --inexact
+#   "uv tool"        uv tool install PKG: `isolated`
+#   "poetry add"     poetry add PKG…: adds to the project, then installs
+#   "poetry install" poetry install: the locked project (`exact` with --sync)
+#   "poetry sync"    poetry sync (Poetry 2): as install --sync
+#   "pipx"           pipx install PKG…: `isolated`
+# A dry run (`--dry-run`, `uv sync --check`), `uv add --frozen/--no-sync/--script` and
+# `poetry add --lock` change no environment and are not recorded.
 
-# Options that take a value, pip 26 `cmdoptions.py` (general and `install`) and `uv pip install`.
+UNKNOWN_DIR = "?"  # `Install.cwd` after a `cd` whose directory envlint cannot tell
+_PATH_MAX = 4096  # Linux PATH_MAX: a longer directory is unknown (and keeps `cd a && cd a …` linear)
+
+# Options that take a value, pip 26 `cmdoptions.py` (general, `install`, `wheel`, `download`) and
+# `uv pip install`/`uv pip sync`.
 _PIP_VALUED = frozenset({
     "--requirement", "--constraint", "--editable", "--target", "--platform", "--python-version",
     "--implementation", "--abi", "--root", "--prefix", "--src", "--upgrade-strategy", "--progress-bar",
@@ -724,7 +818,7 @@ _PIP_VALUED = frozenset({
     "--log-file", "--proxy", "--retries", "--timeout", "--exists-action", "--cert", "--client-cert",
     "--python", "--root-user-action", "--report", "--use-feature", "--use-deprecated", "--keyring-provider",
     "--resume-retries", "--group", "--build-constraint", "--uploaded-prior-to", "--all-releases",
-    "--only-final", "--src",
+    "--only-final", "--src", "--wheel-dir", "--dest",
     # uv pip
     "--extra", "--override", "--index", "--default-index", "--index-strategy", "--resolution", "--prerelease",
     "--torch-backend", "--exclude-newer", "--link-mode", "--config-file", "--directory", "--project",
@@ -732,50 +826,377 @@ _PIP_VALUED = frozenset({
     "--no-build-isolation-package", "--refresh-package", "--config-setting", "--color", "--excludes",
 })
 _PIP_SHORT_VALUED = "rceitfCpPb"
-_PIP_LONG = {"-r": "--requirement", "-c": "--constraint", "-e": "--editable", "-U": "--upgrade"}
-_PIP_FILES = {"--requirement": "-r", "--constraint": "-c", "--editable": "-e"}
+_PIP_LONG = {"-r": "--requirement", "-c": "--constraint", "-e": "--editable", "-U": "--upgrade",
+             "-t": "--target", "-w": "--wheel-dir", "-d": "--dest", "-p": "--python"}
+_PIP_FILES = {"--requirement": "-r", "--constraint": "-c"}
+
+# uv's global options and those of `uv add`, `uv sync`, `uv venv`, `uv tool install` that take
+# a value (docs/reference/cli.md of astral-sh/uv). Others are flags.
+_UV_VALUED = frozenset({
+    "--cache-dir", "--color", "--config-file", "--directory", "--project", "--python-preference",
+    "--allow-insecure-host", "--trusted-host", "--python", "--requirements", "--requirement", "--constraints",
+    "--constraint", "--overrides", "--override", "--build-constraints", "--build-constraint", "--marker",
+    "--optional", "--group", "--no-group", "--only-group", "--extra", "--no-extra", "--package",
+    "--no-install-package", "--script", "--branch", "--tag", "--rev", "--bounds", "--index", "--default-index",
+    "--index-url", "--extra-index-url", "--find-links", "--index-strategy", "--keyring-provider", "--resolution",
+    "--prerelease", "--fork-strategy", "--exclude-newer", "--exclude-newer-package", "--link-mode",
+    "--config-setting", "--config-settings", "--no-binary-package", "--no-build-package",
+    "--no-build-isolation-package", "--refresh-package", "--reinstall-package", "--upgrade-package",
+    "--python-platform", "--output-format", "--prompt", "--with", "--with-editable", "--with-requirements",
+    "--from",
+})
+_UV_SHORT_VALUED = "prcCmifP"
+_UV_LONG = {"-r": "--requirements", "--requirement": "--requirements", "-c": "--constraints",
+            "--constraint": "--constraints", "-U": "--upgrade", "--force-reinstall": "--reinstall"}
+
+# poetry's global options and those of `add`/`install`/`sync` that take a value (docs/cli.md).
+_POETRY_VALUED = frozenset({"--directory", "--project", "--group", "--extras", "--python", "--platform",
+                            "--markers", "--source", "--with", "--without", "--only"})
+_POETRY_LONG = {"-C": "--directory", "-P": "--project", "-e": "--editable"}
+
+_PIPX_VALUED = frozenset({"--suffix", "--python", "--pip-args", "--index-url", "--preinstall", "--spec",
+                          "--backend"})
+_VIRTUALENV_VALUED = frozenset({"--python", "--prompt", "--creator", "--seeder", "--activators", "--app-data",
+                                "--discovery", "--extra-search-dir", "--pip", "--setuptools", "--wheel",
+                                "--try-first-with"})
+# pip utils/filetypes.py ARCHIVE_EXTENSIONS: a `file:` URL ending so is an archive, not a project
+_ARCHIVES = (".zip", ".whl", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tlz", ".tar.lz", ".tar.lzma", ".tar.gz",
+             ".tgz", ".tar")
+
+_Options = list[tuple[str, _Arg | None]]
 
 
-def _pip(argv: list[_W], i: int, facts: _Facts) -> None:
-    """`pip [general options] install …`; any other subcommand installs nothing."""
-    while i < len(argv) and argv[i].text.startswith("-"):
-        t = argv[i].text
-        i += 2 if ("=" not in t and t in _PIP_VALUED) else 1
-    if i < len(argv) and argv[i].text == "install":
-        _install("pip", argv, i + 1, facts)
+def _options(args: list[_W], short: str, valued: frozenset[str], long: Mapping[str, str]
+             ) -> tuple[_Options, list[_W]]:
+    opts, positionals = _parse_options(args, frozenset(), short, valued)
+    return [(long.get(name, name), value) for name, value in opts], positionals
 
 
-def _install(tool: str, argv: list[_W], i: int, facts: _Facts) -> None:
-    requirements: list[Requirement] = []
-    files: list[FileArg] = []
-    flags: set[str] = set()
-    opts, positionals = _parse_options(argv[i:], frozenset(), _PIP_SHORT_VALUED, _PIP_VALUED)
-    for name, value in opts:
-        name = _PIP_LONG.get(name, name)
-        flags.add(name)
-        if name in _PIP_FILES and value is not None:
-            texts, known = _expand(value, facts.env)
-            if not known:
-                facts.problems.append(_unresolved(value, facts.env))
-            else:
-                files += (FileArg(_PIP_FILES[name], text, value.location) for text in texts)
-    for word in positionals:
-        arg = _Arg(word)
+def _known(arg: _Arg, facts: _Facts) -> str | None:
+    """The single field `arg` expands to with every variable known, else None."""
+    texts, known = _expand(arg, facts.env)
+    return texts[0] if known and len(texts) == 1 else None
+
+
+def _text(arg: _Arg | None, facts: _Facts) -> str | None:
+    """An option value expanded, or as written when a variable in it is not known."""
+    if arg is None:
+        return None
+    known = _known(arg, facts)
+    return arg.text if known is None else known
+
+
+def _chdir(cwd: str | None, path: str | None) -> str | None:
+    """`cwd` after `cd path`: relative paths compose, "." is None, and a path not known
+    (None) or relative to an unknown directory is UNKNOWN_DIR."""
+    if path is None or (cwd == UNKNOWN_DIR and not path.startswith("/")):
+        return UNKNOWN_DIR
+    joined = posixpath.normpath(posixpath.join(cwd or "", path)) if path else cwd or "."
+    if len(joined) > _PATH_MAX:
+        return UNKNOWN_DIR
+    return None if joined == "." else joined
+
+
+def _cd(name: str, args: list[_W], facts: _Facts) -> None:
+    """`cd [-L|-P] DIR` (XCU cd); bash's `pushd DIR` and `popd`. `cd` alone (HOME), `cd -`
+    (OLDPWD), `~`, and a variable not known lead to UNKNOWN_DIR."""
+    if name == "popd":
+        if facts.pushed is not None:
+            facts.cwd, facts.pushed = facts.pushed
+        return
+    j = 0
+    while j < len(args) and args[j].text.startswith("-") and args[j].text != "-":
+        j += 1
+        if args[j - 1].text == "--":
+            break
+    rest = args[j:]
+    path = _known(_Arg(rest[0]), facts) if len(rest) == 1 and rest[0].text != "-" else None
+    if path is not None and (path.startswith("~") or not path):
+        path = None
+    if name == "pushd":
+        facts.pushed = (facts.cwd, facts.pushed)
+    facts.cwd = _chdir(facts.cwd, path)
+
+
+def _venvs(args: list[_W], facts: _Facts, valued: frozenset[str], short: str, one: bool) -> None:
+    """`python -m venv DIR…` / `virtualenv DIR`: the directories, joined onto the `cd`s."""
+    _, positionals = _parse_options(args, frozenset(), short, valued)
+    for word in positionals[:1] if one else positionals:
+        _venv(facts, _text(_Arg(word), facts) or word.text, word.location, word.quoted, facts.cwd)
+
+
+def _venv(facts: _Facts, path: str, location: Location, quoted: bool, cwd: str | None) -> None:
+    if cwd is not None and not path.startswith("/"):
+        path = posixpath.normpath(posixpath.join(cwd, path))
+    facts.venvs.append(Word(path, location, quoted))
+
+
+def _file_url_path(url: str | None) -> str | None:
+    """The local path a `file:` URL names (`file:///app/svc` -> /app/svc, `file:./svc` ->
+    ./svc), or None for any other URL."""
+    if not url or not url.lower().startswith("file:"):
+        return None
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.unquote(parts.path) or None if parts.netloc in ("", "localhost") else None
+
+
+def _keep(item: Requirement | FileArg | Problem, facts: _Facts, requirements: list[Requirement],
+          files: list[FileArg], editable: bool = False) -> None:
+    """File an argument as read. A local project, however written (`.`, `./svc`, `file:` URL,
+    `name @ file:…`), also becomes a FileArg with its path, so its pyproject.toml can be read."""
+    if isinstance(item, Problem):
+        facts.problems.append(item)
+    elif isinstance(item, FileArg):
+        option = "-e" if editable and item.option == "." else item.option
+        files.append(FileArg(option, _file_url_path(item.path) or item.path, item.location))
+    else:
+        requirements.append(item)
+        path = _file_url_path(item.url)
+        if path is not None and not path.lower().endswith(_ARCHIVES):
+            files.append(FileArg("-e" if item.editable or editable else ".", path, item.location))
+
+
+def _arguments(args: list[_Arg], facts: _Facts, parse: Callable[[str, Location], Requirement | FileArg | Problem],
+               requirements: list[Requirement], files: list[FileArg], editable: bool = False) -> None:
+    """Package arguments, each expanded and read by `parse`."""
+    for arg in args:
         texts, known = _expand(arg, facts.env)
         if not known:
             facts.problems.append(_unresolved(arg, facts.env))
             continue
         for text in texts:
-            item = requirement_from_line(text, word.location)
-            if isinstance(item, Requirement):
-                requirements.append(item)
-            elif isinstance(item, FileArg):
-                files.append(item)
+            item = parse(text, arg.location)
+            if isinstance(item, Problem) and not arg.w.quoted and ("*" in text or "?" in text):
+                item = FileArg(".", text, arg.location)  # XCU 2.13: a pattern the shell replaces by file names
+            _keep(item, facts, requirements, files, editable)
+
+
+def _record(tool: str, argv: list[_W], facts: _Facts, opts: _Options, requirements: Sequence[Requirement] = (),
+            files: Sequence[FileArg] = (), **fields) -> None:
+    """Append the Install of argv (argv[0] is the installer word); `fields` are Install's own."""
+    names = {name for name, _ in opts}
+    fields.setdefault("program", _text(_Arg(argv[0]), facts))
+    fields.setdefault("cwd", facts.cwd)
+    facts.installs.append(Install(
+        tool, _join(argv[0].location, argv[-1].location), tuple(requirements), tuple(files),
+        upgrade="--upgrade" in names, force_reinstall=bool(names & {"--force-reinstall", "--reinstall"}),
+        no_deps="--no-deps" in names, **fields))
+
+
+def _pip(argv: list[_W], i: int, facts: _Facts) -> None:
+    """`pip [general options] install|wheel|download …`; any other subcommand installs nothing."""
+    j = i
+    while j < len(argv) and argv[j].text.startswith("-"):
+        t = argv[j].text
+        j += 2 if ("=" not in t and t in _PIP_VALUED) else 1
+    if j < len(argv) and argv[j].text in ("install", "wheel", "download"):
+        tool = "pip" if argv[j].text == "install" else "pip " + argv[j].text
+        _install(tool, argv, j + 1, facts, argv[i:j])
+
+
+def _install(tool: str, argv: list[_W], i: int, facts: _Facts, general: list[_W]) -> None:
+    """pip's and `uv pip`'s install, sync, wheel and download, from argv[i] on; `general` holds
+    the options written before the subcommand."""
+    short = _PIP_SHORT_VALUED + {"pip wheel": "w", "pip download": "d"}.get(tool, "")
+    opts = _options(general, short, _PIP_VALUED, _PIP_LONG)[0]
+    more, positionals = _options(argv[i:], short, _PIP_VALUED, _PIP_LONG)
+    opts += more
+    names = {name for name, _ in opts}
+    if "--dry-run" in names:  # pip 22.2+, uv: resolves and reports only
+        return
+    requirements: list[Requirement] = []
+    files: list[FileArg] = []
+    if tool == "uv pip sync":  # every argument is a requirements file
+        opts += [("--requirement", _Arg(w)) for w in positionals]
+        positionals = []
+    for name, value in opts:
+        if value is None or name not in (*_PIP_FILES, "--editable"):
+            continue
+        texts, known = _expand(value, facts.env)
+        if not known:
+            facts.problems.append(_unresolved(value, facts.env))
+        for text in texts if known else ():
+            if name == "--editable":  # pip's parse_editable: a path, a VCS URL or `name @ URL`
+                _keep(_editable(text, value.location, False), facts, requirements, files)
             else:
-                facts.problems.append(item)
-    location = _join(argv[0].location, argv[-1].location)
-    facts.installs.append(Install(tool, location, tuple(requirements), tuple(files), "--upgrade" in flags,
-                                  "--force-reinstall" in flags, "--no-deps" in flags))
+                files.append(FileArg(_PIP_FILES[name], text, value.location))
+    _arguments([_Arg(w) for w in positionals], facts, requirement_from_line, requirements, files)
+    program = _text(_last(opts, "--python"), facts)  # pip 22.3+ `--python`, uv `--python/-p`
+    if program is None and tool.startswith("uv") and "--system" in names:
+        program = "python"  # uv: "the first Python interpreter found in the system PATH"
+    cwd = facts.cwd
+    directory = _last(opts, "--directory")
+    if directory is not None and tool.startswith("uv"):  # uv: "change to the given directory"
+        cwd = _chdir(cwd, _known(directory, facts))
+    _record(tool, argv, facts, opts, requirements, files, target=_pip_target(tool, opts, names, facts),
+            exact=tool == "uv pip sync", cwd=cwd, **({"program": program} if program else {}))
+
+
+def _pip_target(tool: str, opts: _Options, names: set[str], facts: _Facts) -> str | None:
+    """Where the packages land: --target is the site-packages itself, --prefix and --root the
+    top of a tree (pip's install scheme puts `--root` in front of `--prefix`)."""
+    if tool in ("pip wheel", "pip download"):
+        return _text(_last(opts, "--wheel-dir", "--dest"), facts) or "."
+    target, prefix, root = (_text(_last(opts, name), facts) for name in ("--target", "--prefix", "--root"))
+    if target or prefix:
+        return target or (posixpath.join(root, prefix.lstrip("/")) if root else prefix)
+    return root or ("~/.local" if "--user" in names else None)
+
+
+def _uv(argv: list[_W], j: int, facts: _Facts) -> None:
+    """`uv [global options] SUBCOMMAND …` other than `uv run`; argv[j] is the subcommand."""
+    sub = argv[j].text if j < len(argv) else ""
+    then = argv[j + 1].text if j + 1 < len(argv) else ""
+    general = argv[1:j]
+    if sub == "pip" and then in ("install", "sync"):
+        _install("uv pip" if then == "install" else "uv pip sync", argv, j + 2, facts, general)
+        return
+    if sub not in ("add", "sync", "venv") and (sub, then) != ("tool", "install"):
+        return
+    opts = _options(general, _UV_SHORT_VALUED, _UV_VALUED, _UV_LONG)[0]
+    more, positionals = _options(argv[j + (2 if sub == "tool" else 1):], _UV_SHORT_VALUED, _UV_VALUED, _UV_LONG)
+    opts += more
+    names = {name for name, _ in opts}
+    cwd = facts.cwd
+    if _last(opts, "--directory") is not None:
+        cwd = _chdir(cwd, _known(_last(opts, "--directory"), facts))
+    if sub == "venv":  # `uv venv [PATH]`, PATH defaulting to .venv
+        if positionals:
+            word = positionals[0]
+            _venv(facts, _text(_Arg(word), facts) or word.text, word.location, word.quoted, cwd)
+        else:
+            _venv(facts, ".venv", _join(argv[0].location, argv[j].location), False, cwd)
+        return
+    if names & {"--dry-run", "--check", "--script"} or (sub == "add" and names & {"--frozen", "--no-sync"}):
+        return  # "--frozen: the project environment will not be synced" (uv add)
+    requirements: list[Requirement] = []
+    files: list[FileArg] = []
+    if sub == "tool":  # `uv tool install [--from SPEC] [--with REQ]… PACKAGE`
+        spec = _last(opts, "--from")
+        args = [spec] if spec is not None else [_Arg(w) for w in positionals[:1]]
+        args += [value for name, value in opts if name == "--with" and value is not None]
+        _arguments(args, facts, requirement_from_line, requirements, files)
+        _record("uv tool", argv, facts, opts, requirements, files, cwd=cwd, isolated=True)
+        return
+    for name, value in opts:
+        if value is not None and name in ("--requirements", "--constraints"):
+            text = _known(value, facts)
+            if text is None:
+                facts.problems.append(_unresolved(value, facts.env))
+            else:
+                files.append(FileArg("-r" if name == "--requirements" else "-c", text, value.location))
+    if sub == "add":
+        _arguments([_Arg(w) for w in positionals], facts, requirement_from_line, requirements, files,
+                   "--editable" in names)
+    project = _text(_last(opts, "--project"), facts) or "."
+    _record("uv " + sub, argv, facts, opts, requirements, files, project=project, cwd=cwd,
+            exact=sub == "sync" and "--inexact" not in names)
+
+
+def _poetry(argv: list[_W], facts: _Facts) -> None:
+    """`poetry [-C DIR] [-P DIR] add PKG…|install|sync [options]`; poetry (cleo) takes options
+    anywhere. `-C/--directory` is "the working directory for the Poetry command", `-P/--project`
+    "another path as the project root" (python-poetry.org/docs/cli/)."""
+    opts, positionals = _options(argv[1:], "CPGE", _POETRY_VALUED, _POETRY_LONG)
+    sub = positionals[0].text if positionals else ""
+    names = {name for name, _ in opts}
+    if sub not in ("add", "install", "sync") or "--dry-run" in names or (sub == "add" and "--lock" in names):
+        return
+    cwd = facts.cwd
+    if _last(opts, "--directory") is not None:
+        cwd = _chdir(cwd, _known(_last(opts, "--directory"), facts))
+    requirements: list[Requirement] = []
+    files: list[FileArg] = []
+    if sub == "add":
+        _arguments([_Arg(w) for w in positionals[1:]], facts, _poetry_requirement, requirements, files,
+                   "--editable" in names)
+    project = _text(_last(opts, "--project"), facts) or "."
+    _record("poetry " + sub, argv, facts, opts, requirements, files, project=project, cwd=cwd,
+            exact=sub == "sync" or "--sync" in names)
+
+
+def _pipx(argv: list[_W], i: int, facts: _Facts) -> None:
+    """`pipx install [options] PKG…` (argv[i] on): into a venv of its own under PIPX_HOME."""
+    opts, positionals = _options(argv[i:], "i", _PIPX_VALUED, {"-e": "--editable"})
+    if not positionals or positionals[0].text != "install":
+        return
+    spec = _last(opts, "--spec")  # older pipx: `install --spec SPEC NAME`
+    args = [spec] if spec is not None else [_Arg(w) for w in positionals[1:]]
+    requirements: list[Requirement] = []
+    files: list[FileArg] = []
+    _arguments(args, facts, requirement_from_line, requirements, files, _has(opts, "--editable"))
+    _record("pipx", argv, facts, opts, requirements, files, isolated=True)
+
+
+# --- poetry's constraint syntax ---------------------------------------------------------------
+# https://python-poetry.org/docs/dependency-specification/ and poetry-core's semver parser:
+# `^V` allows what does not change V's left-most non-zero part (poetry-core Version.next_breaking:
+# ^1.2.3 -> <2.0.0, ^0.2.3 -> <0.3.0, ^0.0.3 -> <0.0.4, ^0.0 -> <0.1.0, ^0 -> <1.0.0); `~V`
+# allows patch updates, or minor ones when only a major is given (~1.2.3/~1.2 -> <1.3.0,
+# ~1 -> <2.0.0); a bare `V` is `==V`; `*` and `V.*` are wildcards; the rest is PEP 440.
+
+_POETRY_OPERATOR = re.compile(r"(\^|~=|~|===|==|!=|>=|<=|>|<|=)?\s*(\S+)")
+
+
+def _poetry_requirement(text: str, location: Location) -> Requirement | FileArg | Problem:
+    """A `poetry add` argument, in the order poetry's parse_dependency_specification reads it
+    (poetry/utils/dependency_specification.py): PEP 508 unless it is `name@<constraint>`, then a
+    URL or path, then `name@X` / `name==X` / `name=X` / `name:X` / `name X` with X in poetry's
+    constraint syntax (`latest`: the newest, unpinned). A constraint envlint cannot convert is
+    taken as unpinned."""
+    if " ; " in text or not re.search(r"@[\^~!=<>\d]", text):
+        item = requirement_from_line(text, location)
+        if not isinstance(item, Problem) or "/" in text:  # a URL or a path
+            return item
+    simple = re.fullmatch(r"([^@=: ]+)(?:@|==|(?<![<>~!])=|:| )(.*)", text.strip())
+    if simple is None:
+        simple = re.fullmatch(r"([^><=!: ]+)((?:>=|<=|>|<|!=|~=|~|\^).*)", text.strip())
+    name, constraint = (simple.group(1), simple.group(2).strip()) if simple else (text.strip(), "")
+    specifier = "" if constraint in ("", "latest") else _poetry_constraint(constraint) or ""
+    parsed = requirement_from_string(name + specifier, location)
+    if isinstance(parsed, Problem):
+        return Problem(parsed.kind, f"poetry cannot add {text!r}: {name!r} is not a package name", location)
+    return replace(parsed, text=text)
+
+
+def _poetry_constraint(constraint: str) -> str | None:
+    """Poetry's constraint as a PEP 440 specifier, or None when it cannot be said as one (`||`,
+    an epoch or local version under ^/~)."""
+    if "|" in constraint:
+        return None
+    terms = re.split(r"\s*,\s*|(?<=[\w*])\s+(?=[\^~=!<>\d])", constraint.strip())  # `,` or a blank: AND
+    out = []
+    for term in terms:
+        match = _POETRY_OPERATOR.fullmatch(term)
+        if match is None:
+            return None
+        op, version = match.groups()
+        if version == "*" and op is None:
+            continue
+        if op in ("^", "~"):
+            bound = _poetry_upper(op, version)
+            if bound is None:
+                return None
+            out += [f">={version}", f"<{bound}"]
+        else:
+            out.append(("==" if op in (None, "=") else op) + version)
+    return ",".join(out)
+
+
+def _poetry_upper(op: str, version: str) -> str | None:
+    try:
+        parsed = _Version(version)
+    except InvalidVersion:
+        return None
+    release = list(parsed.release)
+    if parsed.epoch or parsed.local:
+        return None
+    if op == "~":
+        index = 0 if len(release) == 1 else 1
+    else:
+        index = 0 if release[0] > 0 or len(release) == 1 else 1 if release[1] > 0 or len(release) == 2 else 2
+    upper = release[:index] + [release[index] + 1]
+    return ".".join(str(n) for n in upper + [0] * (3 - len(upper)))
 
 
 def _param_value(param: _Param, env: Mapping[str, str]) -> str | None:
