@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from envlint.extract.commands import analyze_exec
+from envlint.extract.commands import UNKNOWN_DIR, analyze_exec
 from envlint.extract.dockerfile import image_path_source, parse_dockerfile, python_version_of
 from envlint.extract.pyentry import listens_in_python
 from envlint.extract.pyproject import LOCK_FILES, project_dependencies, read_lock
@@ -20,10 +20,12 @@ from envlint.extract.requirements import parse_requirements_file
 from envlint.facts import (
     Build,
     Command,
+    Copy,
     Dockerfile,
     DockerStage,
     EnvVar,
     Facts,
+    Install,
     Installed,
     Location,
     Problem,
@@ -214,9 +216,15 @@ class _Linker:
         chain = _stage_chain(dockerfile)
         step = 0
         for stage in chain:
-            for command in stage.runs:
-                before = _copied_before(stage, command.location.line)
-                for install in command.installs:
+            for item in _steps(stage, chain):
+                if isinstance(item, Copy):
+                    for source, install in _copied_installs(dockerfile, item):
+                        step += 1
+                        resolve = lambda p, s=source: _context_path(s, p, context)  # noqa: E731
+                        self._add_install(build, install, step, resolve, True, copied=item.location)
+                    continue
+                before = _copied_before(stage, item.location.line)
+                for install in item.installs:
                     step += 1
                     self._add_install(build, install, step, lambda p, s=before: _context_path(s, p, context), True)
         final = chain[-1] if chain else None
@@ -259,18 +267,32 @@ class _Linker:
         groups = self.facts.blueprint.env_groups
         return service.env_vars + [v for name, _ in service.from_groups for v in groups.get(name, [])]
 
-    def _add_install(self, build: Build, install, step: int, resolve, in_image: bool) -> None:
-        """Record what one install command installs, following its `-r` files. `resolve` maps a
-        path as the command sees it to a repository path: None means no COPY brought it into
-        the image (`in_image`) or it leaves the repository."""
+    def _add_install(self, build: Build, install: Install, step: int, resolve, in_image: bool,
+                     copied: Location | None = None) -> None:
+        """Record what one install command installs, following its `-r` files, local projects
+        and lock files. `resolve` maps a path as the command sees it (before its `cd`s) to a
+        repository path: None means no COPY brought it into the image (`in_image`) or it leaves
+        the repository. `copied` is the COPY --from that brought this install's result from
+        another stage: only then do wheels built by `pip wheel` count."""
+        if install.isolated or (install.tool in WHEEL_TOOLS and copied is None):
+            return  # pipx's own venv; wheels nobody has installed yet
+
+        def add(requirement: Requirement, via: Location | None = None) -> None:
+            build.installs.append(Installed(requirement, step, via, install.upgrade, copied))
+
         for requirement in install.requirements:
-            build.installs.append(Installed(requirement, step, upgrade=install.upgrade))
+            add(requirement)
+        if install.tool in LOCK_FILES:
+            self._add_locked(install, add, resolve)
         for file_arg in install.files:
+            written = _in_cwd(install, file_arg.path)
+            if written is None:
+                continue  # after a `cd` envlint cannot follow
             if file_arg.option in (".", "-e"):
-                self._add_project(build, install, file_arg.path, step, resolve)
+                self._add_project(posixpath.join(written, "pyproject.toml"), install, add, resolve)
             if file_arg.option not in ("-r", "-c"):
                 continue
-            path = resolve(file_arg.path)
+            path = resolve(written)
             if path is None and in_image:
                 self.record(Problem(
                     "missing-file", f"no COPY before this RUN brings {file_arg.path!r} into the image", file_arg.location
@@ -281,15 +303,28 @@ class _Linker:
             parsed = self.requirements(path, constraint=file_arg.option == "-c")
             for requirement in parsed.requirements:
                 if not requirement.constraint:  # constraints limit versions, install nothing
-                    build.installs.append(Installed(requirement, step, via=install.location, upgrade=install.upgrade))
+                    add(requirement, install.location)
 
-    def _add_project(self, build: Build, install, directory: str, step: int, resolve) -> None:
+    def _add_locked(self, install: Install, add, resolve) -> None:
+        """`uv sync` / `poetry install`: the lock file's versions, exactly; without a lock,
+        what the project's pyproject.toml asks for (uv and poetry resolve it then)."""
+        project = _in_cwd(install, install.project or ".")
+        if project is None:
+            return
+        lock = resolve(posixpath.join(project, LOCK_FILES[install.tool]))
+        if lock is not None and self.repo.is_file(lock):
+            for requirement in self.lock(lock):
+                add(requirement, install.location)
+        else:
+            self._add_project(posixpath.join(project, "pyproject.toml"), install, add, resolve)
+
+    def _add_project(self, pyproject: str, install: Install, add, resolve) -> None:
         """`pip install ./dir`: what the directory's pyproject.toml depends on (PEP 621). A
         project without one (setup.py), a wheel or a URL is not read."""
-        path = resolve(posixpath.join(directory, "pyproject.toml"))
+        path = resolve(pyproject)
         if path is not None and self.repo.is_file(path):
             for requirement in self.project(path):
-                build.installs.append(Installed(requirement, step, via=install.location, upgrade=install.upgrade))
+                add(requirement, install.location)
 
     def _exists(self, written: str, path: str | None, location: Location) -> bool:
         """Whether a file a build names is in the repository; records why when it is not."""
@@ -337,6 +372,19 @@ def _stage_chain(dockerfile: Dockerfile) -> list[DockerStage]:
     return chain
 
 
+WHEEL_TOOLS = ("pip wheel", "pip download")  # files for a later install, not an install
+
+
+def _in_cwd(install: Install, path: str) -> str | None:
+    """A path an install names, relative to where its command started; None after a `cd`
+    envlint cannot follow."""
+    if install.cwd is None:
+        return path
+    if install.cwd == UNKNOWN_DIR or "$" in install.cwd:
+        return None
+    return posixpath.join(install.cwd, path)
+
+
 def _image_start(stage: DockerStage) -> list[Command]:
     """What the container runs, as Docker combines ENTRYPOINT and CMD (docs.docker.com,
     "Understand how CMD and ENTRYPOINT interact"): a shell-form ENTRYPOINT ignores CMD; an
@@ -352,6 +400,75 @@ def _image_start(stage: DockerStage) -> list[Command]:
         if combined.listens:
             return [combined]
     return [entrypoint, cmd]
+
+
+def _steps(stage: DockerStage, chain: list[DockerStage]) -> list[Command | Copy]:
+    """The stage's RUNs and its COPY --from of stages outside the chain, in file order."""
+    inside = {s.name for s in chain if s.name} | {str(s.index) for s in chain}
+    copies = [c for c in stage.copies if c.from_stage is not None and c.from_stage not in inside]
+    return sorted([*stage.runs, *copies], key=lambda item: (item.location.line, item.location.column))
+
+
+def _copied_installs(dockerfile: Dockerfile, copy: Copy) -> list[tuple[DockerStage, Install]]:
+    """The installs of the stage a COPY --from names (and of the stages it is built FROM) whose
+    packages lie under what the COPY copies, each with that stage as its RUN saw it. A COPY
+    from an outside image (`--from=ghcr.io/astral-sh/uv`) brings no install we can see."""
+    stages = {s.name: s for s in dockerfile.stages if s.name} | {str(s.index): s for s in dockerfile.stages}
+    source = stages.get(copy.from_stage or "")
+    if source is None:
+        return []
+    found = []
+    for stage in _stage_chain(replace(dockerfile, stages=dockerfile.stages[: source.index + 1])):
+        for command in stage.runs:
+            for install in command.installs:
+                home = _install_home(stage, install)
+                if home is not None and _covers(copy.sources, home):
+                    found.append((_copied_before(stage, command.location.line), install))
+    return found
+
+
+_SYSTEM_BINS = {"/usr/local/bin", "/usr/local/sbin", "/usr/bin", "/usr/sbin", "/bin", "/sbin"}
+
+
+def _install_home(stage: DockerStage, install: Install) -> str | None:
+    """Where an install puts packages in the stage's filesystem: its --target/--prefix/--user
+    directory or wheel directory; the venv whose pip or python runs it (by path, VIRTUAL_ENV or
+    a venv's bin first on PATH); uv's project `.venv` (or UV_PROJECT_ENVIRONMENT); poetry's venv
+    (in the project with POETRY_VIRTUALENVS_IN_PROJECT, none with POETRY_VIRTUALENVS_CREATE=false);
+    else the image's Python under /usr/local. None when a `cd` or a variable hides it."""
+    cwd = _in_cwd(install, ".")
+    if cwd is None:
+        return None
+    here = posixpath.join(stage.workdir, cwd)
+    env = {v.key: v.value or "" for v in stage.env if v.kind == "ENV"}
+    project = posixpath.join(here, install.project or ".")
+    if install.target is not None:
+        home = "/root/.local" if install.target == "~/.local" else posixpath.join(here, install.target)
+    elif install.tool in ("uv sync", "uv add"):
+        home = posixpath.join(project, env.get("UV_PROJECT_ENVIRONMENT") or ".venv")
+    elif install.tool.startswith("poetry") and env.get("POETRY_VIRTUALENVS_CREATE", "").lower() not in ("false", "0"):
+        in_project = env.get("POETRY_VIRTUALENVS_IN_PROJECT", "").lower() in ("true", "1")
+        home = posixpath.join(project, ".venv") if in_project else "/root/.cache/pypoetry/virtualenvs"
+    elif "/bin/" in install.program:
+        home = posixpath.join(here, install.program.rsplit("/bin/", 1)[0])
+    elif env.get("VIRTUAL_ENV"):
+        home = env["VIRTUAL_ENV"]
+    else:
+        first = env.get("PATH", "").split(":", 1)[0]
+        home = posixpath.dirname(first) if first.endswith("/bin") and first not in _SYSTEM_BINS else "/usr/local"
+    return None if "$" in home else posixpath.normpath(home)
+
+
+def _covers(sources: tuple[str, ...], home: str) -> bool:
+    """Whether a COPY --from of `sources` (paths from the source stage's root) carries the
+    packages installed under `home`: the directory itself, one above it, or its site-packages."""
+    for source in sources:
+        path = posixpath.normpath("/" + source.lstrip("/"))
+        if path == "/" or home == path or home.startswith(path + "/"):
+            return True
+        if path.startswith(home + "/") and "site-packages" in path:
+            return True
+    return False
 
 
 def _copied_before(stage: DockerStage, line: int) -> DockerStage:

@@ -310,13 +310,15 @@ class Blueprint:
 @dataclass(frozen=True)
 class Installed:
     """A requirement one build step installs. `via` is the install command that pulled it in
-    when the requirement itself is written elsewhere (a `-r` file); `step` orders the build's
-    install commands, and `upgrade` says the command asked for the newest allowed version."""
+    when the requirement itself is written elsewhere (a `-r` file, a lock file); `step` orders
+    the build's install commands; `upgrade` says the command asked for the newest allowed
+    version; `copied` is set when it was installed in another stage and copied across."""
 
     requirement: Requirement
     step: int
     via: Location | None = None
     upgrade: bool = False
+    copied: Location | None = None  # the `COPY --from` that brought it from another stage
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-LOCK_FILES = {"uv sync": "uv.lock", "poetry install": "poetry.lock"}
+LOCK_FILES = {"uv sync": "uv.lock", "poetry install": "poetry.lock", "poetry sync": "poetry.lock"}
 _PACKAGE_TABLE = re.compile(r"^[ \t]*(\[\[[ \t]*package[ \t]*\]\])", re.MULTILINE)
 _LOCAL_SOURCES = ("editable", "virtual", "directory")  # uv.lock: the project itself, not a download
 

@@ -91,7 +91,8 @@ def overrides(build: Build) -> Iterator[tuple[Installed, Installed, str]]:
 
 def _where(item: Installed) -> str:
     via = f", installed by {item.via.short()}" if item.via else ""
-    return f"{item.requirement.location.short()}{via}"
+    copied = f", copied into the image by {item.copied.short()}" if item.copied else ""
+    return f"{item.requirement.location.short()}{via}{copied}"
 
 
 @rule("EL101", "pin-rejected-by-spec", Severity.ERROR)
