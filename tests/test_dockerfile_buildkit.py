@@ -358,6 +358,10 @@ def test_inline_parse_json():
     ("FROM a\nWORKDIR\n", "WORKDIR requires exactly one argument", 2),
     ("FROM a\nEXPOSE\n", "EXPOSE requires at least one argument", 2),
     ("RUN x\n", "no build stage in current context", 1),
+    # instructions/parse.go parseShell (not in the corpus: written from the Go source)
+    ("FROM a\nSHELL /bin/bash -c\n", "SHELL requires the arguments to be in JSON form", 2),
+    ("FROM a\nSHELL []\n", "SHELL requires at least one argument", 2),
+    ("FROM a\nSHELL\n", "SHELL requires at least one argument", 2),
 ])
 def test_instruction_layer_errors(tmp_path, source, message, line):
     from envlint.extract.dockerfile import parse_dockerfile

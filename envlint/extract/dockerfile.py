@@ -6,16 +6,18 @@ json_parser.go), written from ../shared/corpus/dockerfile/buildkit-result-format
 buildkit-inline-cases.md and checked against BuildKit's own test files; `Node.dump()` prints its
 `result` format. `expand()` is BuildKit's `frontend/dockerfile/shell/lex.go` (ProcessWord).
 `parse_dockerfile()` then does what BuildKit's instruction layer and dispatcher do with the nodes
-that matter to envlint (FROM, ARG, ENV, EXPOSE, COPY/ADD, WORKDIR, RUN, CMD, ENTRYPOINT) and
-returns located facts.
+that matter to envlint (FROM, ARG, ENV, EXPOSE, COPY/ADD, WORKDIR, SHELL, RUN, CMD, ENTRYPOINT)
+and returns located facts. Shell-form commands are analysed only when a POSIX shell runs them.
 
-Where BuildKit stops at the first error, envlint records a located `Problem` and reads on.
-Everything is linear in the size of the file.
+Where BuildKit stops at the first error, envlint records a located `Problem` (kind SYNTAX) and
+reads on; what BuildKit accepts but envlint cannot follow is noted as kind UNSUPPORTED.
+Everything is linear in the size of the file (benchmarks/bench_dockerfile.py measures it).
 """
 
 from __future__ import annotations
 
 import fnmatch
+import gc
 import json
 import math
 import posixpath
@@ -38,7 +40,8 @@ from envlint.facts import (
 )
 from envlint.repo import ReadError, Repo
 
-SYNTAX = "dockerfile-syntax"
+SYNTAX = "dockerfile-syntax"  # what BuildKit would refuse
+UNSUPPORTED = "dockerfile-unsupported"  # what BuildKit accepts but envlint cannot follow (not an error)
 
 # Go's unicode.IsSpace (strings.TrimSpace, parseWords, the shell lexer's word splitting).
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -62,6 +65,29 @@ _LONG_LINE = _MAX_LINE_BYTES // 4  # a shorter line cannot exceed it, whatever i
 
 class ExpandError(ValueError):
     """A word BuildKit's shell lexer rejects (unterminated quote, bad `${…}`, `${X:?msg}`)."""
+
+
+class ExpandLimit(ExpandError):
+    """A word BuildKit (Go) expands but envlint does not, to stay fast and small on any input:
+    `${a:-${b:-…}}` nested deeper than Python's stack allows (hundreds of levels), variables
+    that multiply the text past a budget linear in the file's size (ENV B=$A$A, C=$B$B, …), or
+    a `*` pattern Python's backtracking regex would take too long on (Go's RE2 does not
+    backtrack). The word is kept as written."""
+
+
+class _Budget:
+    """Characters that variable values may still add to expanded words, shared by a file's
+    expansions (see ExpandLimit)."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, left: int):
+        self.left = left
+
+    def spend(self, size: int) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise ExpandLimit("variables expand to more text than envlint follows")
 
 
 # --- Go formatting ------------------------------------------------------------------------
@@ -113,19 +139,21 @@ class _Lexer:
     """One run of BuildKit's shellWord over `text`. Characters are read one by one; the end of
     input reads as ""."""
 
-    __slots__ = ("text", "pos", "env", "escape", "raw_quotes", "raw_escapes", "skip_unset", "keep_unset")
+    __slots__ = ("text", "pos", "env", "escape", "raw_quotes", "raw_escapes", "skip_unset", "keep_unset", "budget")
 
     def __init__(self, text: str, env: Mapping[str, str], escape: str = "\\", *, raw_quotes: bool = False,
-                 raw_escapes: bool = False, skip_unset: bool = False, keep_unset: bool = False):
+                 raw_escapes: bool = False, skip_unset: bool = False, keep_unset: bool = False,
+                 budget: _Budget | None = None):
         self.text, self.pos, self.env, self.escape = text, 0, env, escape
         self.raw_quotes, self.raw_escapes = raw_quotes, raw_escapes
         self.skip_unset, self.keep_unset = skip_unset, keep_unset
+        self.budget = budget
 
     def run(self, words: bool) -> tuple[str, list[str]]:
         try:
             return self._scan("", self.raw_escapes, words)
-        except RecursionError:  # `${a:-${a:-…}}` nested thousands deep: Go copes, Python's stack not
-            raise ExpandError("substitutions nested too deeply") from None
+        except RecursionError:
+            raise ExpandLimit("substitutions nested too deeply for envlint to expand") from None
 
     def _scan(self, stops: str, raw_escapes: bool, want_words: bool) -> tuple[str, list[str]]:
         """processStopOnAny: up to one of `stops` (consumed), or to the end when `stops` is ""."""
@@ -222,7 +250,12 @@ class _Lexer:
         return text[start:self.pos]
 
     def _get(self, name: str) -> str | None:
-        return self.env.get(name)
+        """A variable's value; each use is paid for from the budget (a value appears at most
+        once in the result, except through `${v//p/r}`, which pays for its replacements)."""
+        value = self.env.get(name)
+        if value and self.budget is not None:
+            self.budget.spend(len(value))
+        return value
 
     def _dollar(self) -> str:
         start = self.pos
@@ -290,7 +323,9 @@ class _Lexer:
             value = self._get(name)
             if value is None:
                 return f"${{{name}/{pattern}/{replacement}}}" if self.skip_unset else ""
-            regex = _pattern_regex(pattern, greedy=True, anchored=False)
+            regex = _pattern_regex(pattern, greedy=True, anchored=False, subject=len(value))
+            if self.budget is not None and replacement:
+                self.budget.spend(len(replacement) * (sum(1 for _ in regex.finditer(value)) if replace_all else 1))
             return regex.sub(lambda _: replacement, value, count=0 if replace_all else 1)
         raise ExpandError(f"unsupported modifier ({modifier}) in substitution")
 
@@ -359,9 +394,19 @@ def _pattern_tokens(pattern: str) -> list[str]:
     return tokens
 
 
-def _pattern_regex(pattern: str, greedy: bool, anchored: bool = True, reverse: bool = False) -> re.Pattern:
-    """A shell pattern (`*`, `?`, `[…]`, `\\x`) as a regex, as lex.go convertShellPatternToRegex."""
+_PATTERN_STEPS = 10_000_000  # what a backtracking match may cost at worst before envlint gives up
+
+
+def _pattern_regex(pattern: str, greedy: bool, anchored: bool = True, reverse: bool = False,
+                   subject: int = 0) -> re.Pattern:
+    """A shell pattern (`*`, `?`, `[…]`, `\\x`) as a regex, as lex.go convertShellPatternToRegex.
+    `subject` is the length of the text it will run on: with k `*`s, Python's regex may try
+    about n**k ways (n**(k+1) unanchored) where Go's RE2 is linear, so beyond _PATTERN_STEPS
+    this raises ExpandLimit rather than hang."""
     tokens = _pattern_tokens(pattern)
+    stars = tokens.count("*") + (0 if anchored else 1)
+    if stars > 1 and subject ** stars > _PATTERN_STEPS:
+        raise ExpandLimit(f"pattern {pattern!r} on {subject:,} characters is beyond envlint's regex engine")
     if reverse:
         tokens.reverse()
     out = []
@@ -377,18 +422,16 @@ def _pattern_regex(pattern: str, greedy: bool, anchored: bool = True, reverse: b
             out.append("[" + ("^" if negate else "") + body.replace("\\", "\\\\").replace("[", "\\[") + "]")
         else:
             out.append(re.escape(token[-1]))
-    return re.compile(("^" if anchored else "") + "".join(out), re.S)
+    try:
+        return re.compile(("^" if anchored else "") + "".join(out), re.S)
+    except re.error as exc:  # `[z-a]`: Go's regexp refuses it too (lex.go: "invalid pattern")
+        raise ExpandError(f"invalid pattern ({pattern}) in substitution: {exc}") from None
 
 
 def _trim(value: str, pattern: str, greedy: bool, suffix: bool) -> str:
     """`${v#p}` / `${v##p}` / `${v%p}` / `${v%%p}`; suffixes are matched on the reversed value,
     as lex.go trimSuffix does."""
-    if pattern.count("*") > 1 and len(value) > 4096:
-        return value  # Python's backtracking regex could take very long here; Go's RE2 would not
-    try:
-        regex = _pattern_regex(pattern, greedy, reverse=suffix)
-    except re.error as exc:
-        raise ExpandError(f"invalid pattern {pattern!r}: {exc}") from None
+    regex = _pattern_regex(pattern, greedy, reverse=suffix, subject=len(value))
     subject = value[::-1] if suffix else value
     match = regex.match(subject)
     if match:
@@ -396,7 +439,8 @@ def _trim(value: str, pattern: str, greedy: bool, suffix: bool) -> str:
     return subject[::-1] if suffix else subject
 
 
-def expand(word: str, env: Mapping[str, str], escape: str = "\\", *, keep_unset: bool = False) -> str:
+def expand(word: str, env: Mapping[str, str], escape: str = "\\", *, keep_unset: bool = False,
+           budget: _Budget | None = None) -> str:
     """BuildKit's ProcessWord: `$V`, `${V}`, `${V:-d}`, `${V-d}`, `${V:+x}`, `${V+x}`, `${V?e}`,
     `${V#p}`, `${V%p}`, `${V/p/r}`, quote removal and escapes. Raises ExpandError where BuildKit
     fails the build.
@@ -406,13 +450,14 @@ def expand(word: str, env: Mapping[str, str], escape: str = "\\", *, keep_unset:
     forms still treat V as unset (`${V:-d}` gives d)."""
     if "$" not in word and "'" not in word and '"' not in word and escape not in word:
         return word
-    return _Lexer(word, env, escape, keep_unset=keep_unset).run(False)[0]
+    return _Lexer(word, env, escape, keep_unset=keep_unset, budget=budget).run(False)[0]
 
 
-def expand_words(word: str, env: Mapping[str, str], escape: str = "\\", *, keep_unset: bool = False) -> list[str]:
+def expand_words(word: str, env: Mapping[str, str], escape: str = "\\", *, keep_unset: bool = False,
+                 budget: _Budget | None = None) -> list[str]:
     """BuildKit's ProcessWords: like `expand`, then split into words at unquoted blanks
     (used for EXPOSE, where `$PORTS` may hold several)."""
-    return _Lexer(word, env, escape, keep_unset=keep_unset).run(True)[1]
+    return _Lexer(word, env, escape, keep_unset=keep_unset, budget=budget).run(True)[1]
 
 
 # --- the parser (frontend/dockerfile/parser) ----------------------------------------------
@@ -461,7 +506,7 @@ class Node:
                  "args_end", "start_line", "end_line", "heredocs", "comments", "path", "_segments", "_source")
 
     def __init__(self, keyword: str, value: str, original: str, path: str, segments: list[tuple[str, int, int]],
-                 flags: list[str], flag_spans: list[tuple[int, int]], args_start: int, args_end: int,
+                 flags: Sequence[str], flag_spans: Sequence[tuple[int, int]], args_start: int, args_end: int,
                  parsed: tuple):
         self.keyword, self.value, self.original, self.path = keyword, value, original, path
         self._segments, self.flags, self.flag_spans = segments, flags, flag_spans
@@ -573,6 +618,32 @@ def _trim_continuation(line: str, escape: str) -> tuple[str, bool]:
 
 def parse(text: str, path: str = "Dockerfile") -> ParseResult:
     """Parse Dockerfile text as BuildKit's parser.Parse does (see the module docstring)."""
+    with _gc_paused():
+        return _parse(text, path)
+
+
+class _gc_paused:  # noqa: N801 - used like a function: `with _gc_paused():`
+    """Pause Python's cyclic garbage collector. Parsing makes a few small objects per line, none
+    in a cycle, and on a large file the collections they trigger cost as much as the parsing
+    (50,000 instructions: about 2x) and grow with the file. When it is switched back on, what
+    was made is moved to the oldest generation (freeze, then unfreeze: both O(1)), so the next
+    young collection does not walk it all; skipped if the program uses gc.freeze itself."""
+
+    __slots__ = ("enabled",)
+
+    def __enter__(self) -> None:
+        self.enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc_info) -> None:
+        if self.enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
+
+
+def _parse(text: str, path: str) -> ParseResult:
     result = ParseResult(path)
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -580,8 +651,9 @@ def parse(text: str, path: str = "Dockerfile") -> ParseResult:
     total = 0 if not text else len(lines) - (1 if text.endswith("\n") else 0)
     reader = _Reader(result, lines, total)
     escape = "\\"
+    continues = (escape, " ", "\t")  # the last characters that may continue a line
     directives_done = False
-    comments: list[str] = []
+    comments: Sequence[str] = ()
     nodes = result.nodes
     i = 0
     while i < total:
@@ -594,18 +666,21 @@ def parse(text: str, path: str = "Dockerfile") -> ParseResult:
         if not directives_done:
             directives_done = _directive_line(result, stripped, i)
             escape = result.escape
+            continues = (escape, " ", "\t")
         if not stripped:
             continue
         if stripped[0] == "#":
             comment = stripped[1:].strip(_GO_SPACE)
-            if comment:
-                comments.append(comment)
+            if not comment:
+                comments = ()
+            elif comments:
+                comments.append(comment)  # type: ignore[union-attr]
             else:
-                comments = []
+                comments = [comment]
             continue
         start = i
         column = 1 + len(line) - len(stripped)
-        if stripped[-1] not in (escape, " ", "\t"):  # the common case: no continuation
+        if stripped[-1] not in continues:  # the common case
             logical = stripped
             segments = [(stripped, i, column)]
         else:
@@ -620,12 +695,15 @@ def parse(text: str, path: str = "Dockerfile") -> ParseResult:
             logical = "".join(piece for piece, _, _ in segments)
         try:
             node = _new_node(logical, 0, escape, path, segments)
-        except _ParseError as exc:
-            result.problems.append(Problem(SYNTAX, str(exc), Location(path, start, 1, i)))
-            comments = []
+        except (_ParseError, RecursionError) as exc:
+            # Only `ONBUILD ONBUILD …` recurses, thousands deep: BuildKit parses it and then
+            # refuses it with this message (instructions/parse.go parseOnBuild).
+            message = str(exc) if isinstance(exc, _ParseError) else "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed"
+            result.problems.append(Problem(SYNTAX, message, Location(path, start, 1, i)))
+            comments = ()
             continue
         node.start_line, node.comments = start, comments
-        comments = []
+        comments = ()
         if "<<" in logical and _can_contain_heredoc(node):
             i = reader.heredocs(node, i)
             if i < 0:
@@ -634,7 +712,28 @@ def parse(text: str, path: str = "Dockerfile") -> ParseResult:
         nodes.append(node)
     if not result.nodes and not result.problems:
         result.problems.append(Problem(SYNTAX, "file with no instructions", Location(path, max(total, 1))))
+    if "\x00" in text:
+        _report_nul(result)
     return result
+
+
+def _report_nul(result: ParseResult) -> None:
+    """BuildKit parses a NUL byte like any other character, but no command argument, path or
+    environment variable can hold one, so the step that uses it fails. Reported once, at the
+    first instruction that has one (comments may hold them harmlessly)."""
+    for node in result.nodes:
+        at = node.original.find("\x00")
+        if at >= 0:
+            location = node.span(at, at + 1)
+        else:
+            found = next(((line, number) for doc in node.heredocs for line, number in doc._lines if "\x00" in line), None)
+            if found is None:
+                continue
+            location = Location(result.path, found[1], found[0].index("\x00") + 1)
+        result.problems.append(Problem(SYNTAX, f"NUL byte in {_printable(node.keyword.upper())}: no command, path or "
+                                               "variable can contain one (a UTF-16 file needs a byte-order mark)",
+                                       location))
+        return
 
 
 def _directive_line(result: ParseResult, stripped: str, number: int) -> bool:
@@ -728,11 +827,22 @@ class _Reader:
             heredoc.content = "".join(body)
             found.append(heredoc)
             if not heredoc.end_line:  # BuildKit stops here; the file has ended anyway
-                result.problems.append(Problem(SYNTAX, f"unterminated heredoc {heredoc.name}",
-                                               Location(result.path, node.start_line, 1, i)))
+                result.problems.append(Problem(
+                    SYNTAX, f"unterminated heredoc {heredoc.name}: no line {heredoc.name} closes it",
+                    self.heredoc_location(node, heredoc, found[:-1])))
                 break
         node.heredocs = found
         return i
+
+    @staticmethod
+    def heredoc_location(node: Node, heredoc: Heredoc, earlier: list[Heredoc]) -> Location:
+        """Where `<<NAME` is written in the instruction: the len(earlier)-th `<<` that names it."""
+        pattern = re.compile(r"\d*<<-?[\t ]*[\"']?" + re.escape(heredoc.name) + r"(?=[\"']?(?:[\t ;&|<>()]|\Z))")
+        matches = list(pattern.finditer(node.original))
+        same = sum(1 for doc in earlier if doc.name == heredoc.name)
+        if len(matches) > same:
+            return node.span(*matches[same].span())
+        return node.location
 
 
 def _directive(pattern: re.Pattern, line: str) -> tuple[str, str] | None:
@@ -786,7 +896,7 @@ def _new_node(line: str, base: int, escape: str, path: str, segments: list[tuple
     trimmed = line[lead:].rstrip(_GO_SPACE)
     match = _WS_RE.search(trimmed)
     if match is None:
-        keyword, flags, flag_spans = trimmed, [], []
+        keyword, flags, flag_spans = trimmed, (), ()
         args_start = args_end = base + len(line)
         args = ""
     else:
@@ -800,11 +910,17 @@ def _new_node(line: str, base: int, escape: str, path: str, segments: list[tuple
             args = rest.strip(_GO_SPACE)
             rest_at += skip + len(rest) - len(rest.lstrip(_GO_SPACE))
         else:
-            flags, flag_spans, args = [], [], rest
+            flags, flag_spans, args = (), (), rest
         args_start, args_end = rest_at, rest_at + len(args)
-    value = keyword.lower()
+    known = _KEYWORDS.get(keyword)  # one shared string per usual spelling, not one per line
+    keyword, value = known if known is not None else (keyword, keyword.lower())
     parsed = _DISPATCH.get(value, _parse_ignore)(args, args_start, escape, path, segments)
     return Node(keyword, value, line, path, segments, flags, flag_spans, args_start, args_end, parsed)
+
+
+_KEYWORDS = {spelling: (spelling, name) for name in (
+    "add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck", "label", "maintainer", "onbuild",
+    "run", "shell", "stopsignal", "user", "volume", "workdir") for spelling in (name, name.upper())}
 
 
 def _extract_flags(rest: str, escape: str) -> tuple[list[str], list[tuple[int, int]], int]:
@@ -813,6 +929,9 @@ def _extract_flags(rest: str, escape: str) -> tuple[list[str], list[tuple[int, i
     Go walks this byte by byte, so non-ASCII is handled on its UTF-8 bytes, as Go does."""
     if not rest.startswith("--"):
         return [], [], 0
+    simple = _simple_flags(rest, escape)
+    if simple is not None:
+        return simple
     ascii_only = rest.isascii()
     line = rest if ascii_only else _as_bytes(rest)
     words: list[str] = []
@@ -888,6 +1007,31 @@ def _extract_flags(rest: str, escape: str) -> tuple[list[str], list[tuple[int, i
     return words, [(offsets[s], offsets[e]) for s, e in spans], offsets[skip]
 
 
+_FLAG_BLANKS = "\t\n\v\f\r "
+_SIMPLE_FLAG = {e: re.compile(rf"[{_FLAG_BLANKS}]*(--[^{_FLAG_BLANKS}'\"{re.escape(e)}]*)(?=[{_FLAG_BLANKS}]|\Z)")
+                for e in ("\\", "`")}
+
+
+def _simple_flags(rest: str, escape: str) -> tuple[list[str], list[tuple[int, int]], int] | None:
+    """extractBuilderFlags for the common case, with a regex instead of a loop over characters:
+    ASCII flags without quotes or escapes. None when a flag needs the full walk."""
+    pattern = _SIMPLE_FLAG[escape]
+    words: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while (match := pattern.match(rest, pos)) is not None:
+        pos = match.end()
+        if match.group(1) == "--":  # a bare `--` ends the flags and is dropped
+            return (words, spans, pos) if rest[:pos].isascii() else None
+        words.append(match.group(1))
+        spans.append(match.span(1))
+    after = rest[pos:].lstrip(_FLAG_BLANKS)
+    skip = len(rest) - len(after)
+    if after.startswith("--") or not rest[:skip].isascii():
+        return None
+    return words, spans, skip
+
+
 _CONTINUATION_BYTE = re.compile("[\x80-\xbf]")
 
 
@@ -925,7 +1069,7 @@ _JSON = json.JSONDecoder(parse_float=_go_number, parse_int=_go_number, parse_con
 def _parse_json(args: str) -> tuple[list[str], list[tuple[int, int]]] | None:
     """parseJSON: the whole text must be one JSON array (after leading blanks); an array that
     holds anything but strings is an error, any other JSON error means "not JSON"."""
-    if args[:1] != "[" and not args.lstrip(_GO_SPACE).startswith("["):
+    if args[:1] != "[" and (args[:1] not in _GO_SPACE_SET or not args.lstrip(_GO_SPACE).startswith("[")):
         return None
     try:
         data = _JSON.decode(args)
@@ -946,22 +1090,41 @@ def _parse_json(args: str) -> tuple[list[str], list[tuple[int, int]]] | None:
 def _parse_maybe_json(args, base, escape, path, segments) -> _Parsed:
     if not args:
         return [], [], False, None
-    parsed = _parse_json(args)
+    parsed = _parse_json(args) if args[0] == "[" or args[0] in _GO_SPACE_SET else None
     if parsed is not None:
         return parsed[0], parsed[1], True, None
     return [args], [(0, len(args))], False, None
 
 
 def _parse_maybe_json_to_list(args, base, escape, path, segments) -> _Parsed:
-    parsed = _parse_json(args)
+    parsed = _parse_json(args) if args[:1] == "[" or args[:1] in _GO_SPACE_SET else None
     if parsed is not None:
         return parsed[0], parsed[1], True, None
     return _parse_whitespace(args, base, escape, path, segments)
 
 
 def _parse_whitespace(args, base, escape, path, segments) -> _Parsed:
+    simple = _split_spaces(args)
+    if simple is not None:
+        return simple[0], simple[1], False, None
     spans = [m.span() for m in _NOT_WS_RE.finditer(args)]
     return [args[s:e] for s, e in spans], spans, False, None
+
+
+def _split_spaces(args: str) -> tuple[list[str], list[tuple[int, int]]] | None:
+    """(words, spans) when `args` is ASCII words separated by single spaces, the common case,
+    found with str.split (several times faster than a regex); None for anything else."""
+    if (not args or args[0] == " " or args[-1] == " " or not args.isascii() or "  " in args or "\t" in args
+            or "\r" in args or "\n" in args or "\v" in args or "\f" in args):
+        return None
+    words = args.split(" ")
+    spans = []
+    at = 0
+    for word in words:
+        end = at + len(word)
+        spans.append((at, end))
+        at = end + 1
+    return words, spans
 
 
 def _parse_string(args, base, escape, path, segments) -> _Parsed:
@@ -991,6 +1154,11 @@ def _parse_words(rest: str, escape: str) -> list[tuple[str, int, int]]:
     """parseWords: split at blanks outside quotes; quotes and escapes are kept as written (an
     escape at the very end is dropped). Returns (word, start, end) with the raw extent."""
     if '"' not in rest and "'" not in rest and escape not in rest:
+        simple = _split_spaces(rest)  # ASCII only, so Go's other blanks cannot occur
+        if simple is not None:
+            return [(word, start, end) for word, (start, end) in zip(*simple)]
+        if not rest:
+            return []
         return [(m.group(), m.start(), m.end()) for m in _GO_WORD_RE.finditer(rest)]
     words = [(m.group(), m.start(), m.end()) for m in _WORDS_RE[escape].finditer(rest)]
     if words and words[-1][2] == len(rest) and rest[-1] == escape:
@@ -1010,10 +1178,15 @@ def _utf8_replace(text: str) -> str:
 def _parse_name_val(args: str, keyword: str, escape: str) -> _Parsed:
     """parseNameVal (ENV, LABEL): `key value` (legacy: one triple, separator "") when the first
     word has no `=`, else one `key value =` triple per `key=value` word, value kept raw."""
-    words = _parse_words(args, escape)
+    simple = _split_spaces(args) if '"' not in args and "'" not in args and escape not in args else None
+    if simple is not None:
+        words, word_spans = simple
+    else:
+        triples = _parse_words(args, escape)
+        words, word_spans = [w for w, _, _ in triples], [(s, e) for _, s, e in triples]
     if not words:
         return [], [], False, None
-    if "=" not in words[0][0]:
+    if "=" not in words[0]:
         match = _WS_RE.search(args)
         if match is None:
             raise _ParseError(f"{keyword} must have two arguments")
@@ -1021,7 +1194,7 @@ def _parse_name_val(args: str, keyword: str, escape: str) -> _Parsed:
         return [args[:s], args[e:], ""], [(0, s), (e, len(args)), (e, e)], False, None
     values, spans = [], []
     replace = not args.isascii()
-    for word, start, end in words:
+    for word, (start, end) in zip(words, word_spans):
         if replace:
             word = _utf8_replace(word)
         key, eq, value = word.partition("=")
@@ -1042,6 +1215,10 @@ def _parse_label(args, base, escape, path, segments) -> _Parsed:
 
 
 def _parse_name_or_name_val(args, base, escape, path, segments) -> _Parsed:
+    if '"' not in args and "'" not in args and escape not in args:
+        simple = _split_spaces(args)
+        if simple is not None:
+            return simple[0], simple[1], False, None
     words = _parse_words(args, escape)
     return [_utf8_replace(w) for w, _, _ in words], [(s, e) for _, s, e in words], False, None
 
@@ -1093,6 +1270,9 @@ def parse_heredoc(word: str) -> Heredoc | None:
     if not match or not match.group(3):
         return None
     rest = match.group(3)
+    if not _has_any(rest, "'\"\\$"):  # nothing for the lexer to do: split at blanks
+        words = _GO_WORD_RE.findall(rest)
+        return Heredoc(words[0], True, match.group(2) == "-", int(match.group(1) or 0)) if len(words) == 1 else None
     try:
         words = _Lexer(rest, {}, skip_unset=True).run(True)[1]
         if len(words) != 1:
@@ -1102,6 +1282,10 @@ def parse_heredoc(word: str) -> Heredoc | None:
         raise _ParseError(str(exc)) from None
     quotes = lambda w: w.count("'") + w.count('"')  # noqa: E731
     return Heredoc(words[0], quotes(words[0]) == quotes(raw[0]), match.group(2) == "-", int(match.group(1) or 0))
+
+
+def _has_any(text: str, chars: str) -> bool:
+    return any(ch in text for ch in chars)
 
 
 def _heredoc_word(word: str) -> Heredoc | None:
@@ -1115,10 +1299,15 @@ def _heredoc_word(word: str) -> Heredoc | None:
 def _heredocs_from_line(line: str) -> list[Heredoc]:
     """heredocsFromLine: the line's shell words (quotes and escapes kept) that are heredocs, in
     order; `<<` or `<<-` followed by a blank and the name counts too (dockerfile ≥ 1.16)."""
-    try:
-        words = _Lexer(line, {}, raw_quotes=True, raw_escapes=True, skip_unset=True).run(True)[1]
-    except ExpandError:
-        return []
+    if not _has_any(line, "'\"\\$"):
+        words = _GO_WORD_RE.findall(line)
+    else:
+        try:
+            words = _Lexer(line, {}, raw_quotes=True, raw_escapes=True, skip_unset=True).run(True)[1]
+        except ExpandLimit:  # the heredoc words themselves are not nested: blanks still split them
+            words = _GO_WORD_RE.findall(line)
+        except ExpandError:
+            return []
     docs = []
     k = 0
     while k < len(words):
@@ -1140,6 +1329,7 @@ _EXACTLY_ONE = ("maintainer", "workdir", "user", "stopsignal")
 _AT_LEAST_ONE = ("env", "label", "onbuild", "healthcheck", "expose", "volume", "arg")
 _NOT_ONBUILD = ("from", "onbuild", "maintainer")
 _INHERIT_BUDGET = 1_000_000  # ENV entries copied into stages built FROM other stages, per file
+_EXPAND_BUDGET = 1_000_000  # characters variables may add to expanded words, plus 8 per character of the file
 
 
 def parse_dockerfile(repo: Repo, relpath: str, build_args: Mapping[str, str] | None = None) -> Dockerfile:
@@ -1153,9 +1343,10 @@ def parse_dockerfile(repo: Repo, relpath: str, build_args: Mapping[str, str] | N
         dockerfile.problems.append(Problem("unreadable", str(exc), Location(relpath, 1, 1)))
         return dockerfile
     try:
-        result = parse(text, relpath)
-        dockerfile.problems.extend(result.problems)
-        _Builder(dockerfile, result.escape, dict(build_args or {})).run(result.nodes)
+        with _gc_paused():  # see _gc_paused; the command analysis makes many small objects too
+            result = _parse(text, relpath)
+            dockerfile.problems.extend(result.problems)
+            _Builder(dockerfile, result.escape, dict(build_args or {}), len(text)).run(result.nodes)
     except Exception as exc:  # noqa: BLE001 - a linter must report, not crash, on any input
         dockerfile.problems.append(
             Problem(SYNTAX, "envlint could not read this Dockerfile (internal error, please report): "
@@ -1168,8 +1359,10 @@ class _Builder:
     and per stage the variables in scope, the WORKDIR, and what each stage inherits from a
     stage it is built FROM (ENV, WORKDIR, CMD, ENTRYPOINT — the image config)."""
 
-    def __init__(self, dockerfile: Dockerfile, escape: str, build_args: dict[str, str]):
+    def __init__(self, dockerfile: Dockerfile, escape: str, build_args: dict[str, str], size: int = 0):
         self.df, self.escape, self.build_args = dockerfile, escape, build_args
+        self.budget = _Budget(_EXPAND_BUDGET + 8 * size)  # linear in the file: see ExpandLimit
+        self.limits_noted: set[str] = set()
         self.path = dockerfile.path
         self.meta: dict[str, str] = {}  # global ARG values known
         self.meta_declared: set[str] = set()
@@ -1180,6 +1373,7 @@ class _Builder:
         self.by_name: dict[str, tuple[DockerStage, dict[str, str], set[str]]] = {}
         self.cmd_inherited = False
         self.inherit_budget = _INHERIT_BUDGET
+        self.budget_noted = False
 
     @staticmethod
     def at(node: Node, start: int, end: int) -> Location:
@@ -1191,10 +1385,21 @@ class _Builder:
 
     def expand(self, node: Node, word: str, env: Mapping[str, str], span: tuple[int, int]) -> str:
         try:
-            return expand(word, env, self.escape, keep_unset=True)
+            return expand(word, env, self.escape, keep_unset=True, budget=self.budget)
         except ExpandError as exc:
-            self.problem(f"failed to process {go_quote(word)}: {exc}", self.at(node, *span))
+            self.expand_failed(word, exc, self.at(node, *span))
             return word
+
+    def expand_failed(self, word: str, exc: ExpandError, location: Location) -> None:
+        """BuildKit's "failed to process" error; a word nested too deeply for envlint (BuildKit
+        expands it) is kept as written and only noted, as kind UNSUPPORTED."""
+        shown = go_quote(word if len(word) <= 80 else word[:77] + "...")
+        if isinstance(exc, ExpandLimit):
+            if str(exc) not in self.limits_noted:  # once each: a spent budget stops every later expansion
+                self.limits_noted.add(str(exc))
+                self.df.problems.append(Problem(UNSUPPORTED, f"{shown}: {exc}; kept as written", location))
+        else:
+            self.problem(f"failed to process {shown}: {exc}", location)
 
     def run(self, nodes: list[Node]) -> None:
         for node in nodes:
@@ -1211,7 +1416,7 @@ class _Builder:
         """The instruction layer's argument checks (instructions/parse.go); False to skip."""
         name, keyword = node.value, node.keyword.upper()
         if name not in _DISPATCH:
-            self.problem(f"unknown instruction: {node.keyword}", node.location)
+            self.problem(f"unknown instruction: {_printable(node.keyword)}", node.location)
             return False
         if name in _EXACTLY_ONE and not node.args:
             self.problem(f"{keyword} requires exactly one argument", node.location)
@@ -1235,8 +1440,12 @@ class _Builder:
                 self.problem(f"{node.sub.keyword.upper()} isn't allowed as an ONBUILD trigger", node.location)
                 return False
             if inner not in _DISPATCH:
-                self.problem(f"unknown instruction: {node.sub.keyword}", node.location)
+                self.problem(f"unknown instruction: {_printable(node.sub.keyword)}", node.location)
                 return False
+        if name == "shell" and (not node.args or not node.json):  # instructions/parse.go parseShell
+            self.problem("SHELL requires at least one argument" if not node.args
+                         else "SHELL requires the arguments to be in JSON form", node.location)
+            return False
         if name in ("add", "copy") and node.heredocs and _heredoc_word(node.args[-1]) is not None:
             self.problem(f"{keyword} cannot accept a heredoc as a destination", node.location)
             return False
@@ -1304,7 +1513,7 @@ class _Builder:
         parent = self.by_name.get(base.lower())
         if parent is not None:
             parent_stage, parent_values, parent_env_keys = parent
-            stage.workdir = parent_stage.workdir
+            stage.workdir, stage.shell = parent_stage.workdir, parent_stage.shell
             stage.cmd, stage.entrypoint = parent_stage.cmd, parent_stage.entrypoint
             self.cmd_inherited = stage.cmd is not None
             inherited = [v for v in parent_stage.env if v.kind == "ENV"]
@@ -1314,6 +1523,11 @@ class _Builder:
                 stage.env = inherited
                 self.values.update((k, parent_values[k]) for k in parent_env_keys if k in parent_values)
                 self.env_keys = set(parent_env_keys)
+            elif inherited and not self.budget_noted:
+                self.budget_noted = True
+                self.df.problems.append(Problem(
+                    UNSUPPORTED, f"FROM chain too long: from here on, envlint does not copy the ENV of {base} "
+                    "into the stages built from it", node.location))
         self.stage = stage
         self.df.stages.append(stage)
         if name:
@@ -1331,9 +1545,9 @@ class _Builder:
         for word, span in zip(node.args, node.spans):
             location = self.at(node, *span)
             try:
-                ports = expand_words(word, self.view, self.escape, keep_unset=True)
+                ports = expand_words(word, self.view, self.escape, keep_unset=True, budget=self.budget)
             except ExpandError as exc:
-                self.problem(f"failed to process {go_quote(word)}: {exc}", location)
+                self.expand_failed(word, exc, location)
                 ports = [word]
             for port in ports:
                 self.stage.exposes.append(Expose(port, _port_number(port), location))
@@ -1364,6 +1578,10 @@ class _Builder:
         assert self.stage is not None
         self.stage.runs.append(self.command(node, "RUN"))
 
+    def do_shell(self, node: Node) -> None:
+        assert self.stage is not None
+        self.stage.shell = tuple(node.args)
+
     def do_cmd(self, node: Node) -> None:
         assert self.stage is not None
         self.stage.cmd = self.command(node, "CMD")
@@ -1383,24 +1601,84 @@ class _Builder:
         if node.json:
             words = [Word(value, self.at(node, *span), True) for value, span in zip(node.args, node.spans)]
             return analyze_exec(source, words, location)
-        text = node.text
-        if node.heredocs:
-            text = self.heredoc_script(node, text)
+        text, shebang = self.heredoc_script(node, node.text) if node.heredocs else (node.text, None)
+        if shebang is not None:
+            posix = _interpreter(shebang)[0] in _POSIX_SHELLS
+        else:
+            posix = posix_shell(self.stage.shell if self.stage is not None else _DEFAULT_SHELL)
+        if not posix:
+            # PowerShell, cmd, Python…: envlint reads only sh, so it records nothing it might get wrong.
+            return Command(source, text.span(0, len(text.text)) if text.text else location)
         return analyze_shell(source, text, self.view)
 
-    def heredoc_script(self, node: Node, text: SourceText) -> SourceText:
+    def heredoc_script(self, node: Node, text: SourceText) -> tuple[SourceText, tuple[str, ...] | None]:
         """What BuildKit runs for a heredoc RUN (dockerfile2llb dispatchRun): the body alone when
-        the command is just `<<EOF`, else the line, a newline, then each body and its name."""
+        the command is just `<<EOF`, else the line, a newline, then each body and its name.
+        Also the `#!` line's words when that lone body starts with one: BuildKit then runs the
+        body as an executable file, so the shebang names the interpreter, not SHELL."""
         first = node.heredocs[0]
         if len(node.heredocs) == 1 and _heredoc_word(text.text) is not None:
-            return first.text(self.path)
+            shebang = None
+            if first.content.startswith("#!"):  # the raw content, before any `<<-` tab removal
+                shebang = tuple(first.content[2:].partition("\n")[0].split()) or ("",)
+            return first.text(self.path), shebang
         segments = _slice_segments(node._segments, node.args_start, node.args_end)
         line, column = text.locate(len(text.text)) if text.text else (node.start_line, 1)
         segments.append(("\n", line, column))
         for heredoc in node.heredocs:
             segments.extend(heredoc.segments())
             segments.append((heredoc.name, heredoc.end_line, 1))
-        return SourceText(self.path, segments)
+        return SourceText(self.path, segments), None
+
+
+_DEFAULT_SHELL = ("/bin/sh", "-c")  # dockerfile2llb defaultshell.go (Linux)
+_POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
+
+
+def _program(word: str) -> str:
+    """`/usr/bin/bash` -> `bash`; `C:\\Windows\\cmd.exe` -> `cmd`."""
+    name = word.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return name[:-4] if name.endswith(".exe") else name
+
+
+def _interpreter(argv: Sequence[str]) -> tuple[str, list[str]]:
+    """The program `argv` runs and its arguments, looking through `env [-opts] [NAME=value]`
+    and `busybox` (`/usr/bin/env bash` and `busybox sh` are bash and sh)."""
+    words = list(argv)
+    if words and _program(words[0]) == "env":
+        words = words[1:]
+        while words and (words[0].startswith("-") or "=" in words[0]):
+            words = words[1:]
+    if words and _program(words[0]) == "busybox":
+        words = words[1:]
+    return (_program(words[0]), words[1:]) if words else ("", [])
+
+
+def posix_shell(argv: Sequence[str]) -> bool:
+    """Whether a shell-form command run as `argv + [command]` (BuildKit's withShell) is read by
+    a POSIX shell as its `-c` string: `/bin/sh -c`, `bash -o pipefail -c`, `busybox sh -c`,
+    `/usr/bin/env bash -c`. False for `powershell -Command`, `cmd /S /C`, `python3`, and a shell
+    whose options leave the command as `$0` (`bash -c 'script' …`) or as a script file name."""
+    name, args = _interpreter(argv)
+    if name not in _POSIX_SHELLS:
+        return False
+    command_string, option_value = False, False
+    for word in args:
+        if option_value:  # the name after `-o` / `-O`
+            option_value = False
+        elif word in ("-o", "+o", "-O", "+O"):
+            option_value = True
+        elif word[:1] in ("-", "+") and len(word) > 1:
+            command_string = command_string or (word[:2] != "--" and word[0] == "-" and "c" in word[1:])
+        else:
+            return False  # an operand: it, not the command, would be the `-c` string
+    return command_string
+
+
+def _printable(text: str) -> str:
+    """`text` as written when it prints cleanly, else Go-quoted (`"R\\x00UN"`), so a NUL or an
+    escape sequence in a keyword cannot garble a terminal."""
+    return text if text.isprintable() else go_quote(text)
 
 
 def _port_number(text: str) -> int | None:
