@@ -176,8 +176,24 @@ INVALID_TOML = _problems(
     Use instead: close the array (`]`).""",
 )
 
+NOT_FOLLOWED = _problems(
+    "EL012", "dockerfile-not-followed", Severity.INFO, ("dockerfile-unsupported",),
+    """A Dockerfile construct BuildKit accepts but envlint stops following.
+
+    What it does: notes where envlint stopped expanding or inheriting: variable substitutions
+    nested hundreds deep, an expansion that grows past a size budget (a "billion laughs" of
+    `ENV A2=$A1$A1`), a very long chain of stages built FROM one another.
+
+    Why is this bad? It is not wrong, but what follows that point may hold pins, ports or
+    variables envlint cannot see, so its silence there proves nothing.
+
+    Example: `ENV A1=$A0$A0`, `ENV A2=$A1$A1`, … twenty times over.
+
+    Use instead: plain values; or accept that envlint skips this part.""",
+)
+
 RULES = (
     INVALID_REQUIREMENT, INVALID_DOCKERFILE, INVALID_YAML, RENDER_STRUCTURE, INCLUDE_CYCLE,
     INVALID_PYTHON, OUTSIDE_REPOSITORY, UNRESOLVED, IGNORED_BY_PIP,
-    SHELL_SYNTAX, INVALID_TOML,
+    SHELL_SYNTAX, INVALID_TOML, NOT_FOLLOWED,
 )
