@@ -974,3 +974,15 @@ def test_exec_form_project_installs():
     words = exec_words(("sh", 6, 10), ("-c", 12, 16), ("cd /app && pip install .", 18, 44))
     (install,) = analyze_exec("RUN", words, loc(1, 1, 45)).installs
     assert install.cwd == "/app" and install.files == (FileArg(".", ".", loc(1, 42, 43)),)
+
+
+def test_an_argument_expanding_past_64_kib_is_not_followed():
+    """`pip install $A$A…` with a long A would copy A once per reference; past 64 KiB the
+    argument is reported as not followed instead of being built."""
+    long_value = "x" * 40_000
+    command = analyze_shell("RUN", SourceText.single("Dockerfile", "pip install $A$A$A", 3, 5), {"A": long_value})
+    assert command.installs[0].requirements == ()
+    (problem,) = command.problems
+    assert (problem.kind, str(problem.location)) == ("requirement-unresolved", "Dockerfile:3:17")
+    assert "expands to more than 64 KiB" in problem.message
+    assert long_value not in problem.message

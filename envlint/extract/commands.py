@@ -1213,11 +1213,14 @@ def _param_value(param: _Param, env: Mapping[str, str]) -> str | None:
     return None
 
 
+_MAX_EXPANSION = 64 * 1024  # bytes one argument may expand to (BuildKit's own line limit)
+
+
 def _expand(arg: _Arg, env: Mapping[str, str]) -> tuple[list[str], bool]:
     """The argument with its parameter references filled in from `env`, as the fields the shell
     passes (2.6.5: an unquoted reference's value splits at blanks), and whether every reference
     was known. An unknown one is left as written."""
-    w, out, last, known, split = arg.w, [], arg.k, True, False
+    w, out, last, known, split, size = arg.w, [], arg.k, True, False, 0
     for param in w.params:
         if param.start < arg.k:
             continue
@@ -1227,6 +1230,9 @@ def _expand(arg: _Arg, env: Mapping[str, str]) -> tuple[list[str], bool]:
             known, value = False, w.text[param.start:param.end]
         elif not param.quoted and not set(value).isdisjoint(" \t\n"):
             split = True
+        size += len(value)
+        if size > _MAX_EXPANSION:  # `pip install $A$A$A…` with a long A: not a requirement, not followed
+            return [w.text[arg.k:]], False
         out.append(value)
         last = param.end
     out.append(w.text[last:])
@@ -1236,6 +1242,9 @@ def _expand(arg: _Arg, env: Mapping[str, str]) -> tuple[list[str], bool]:
 
 def _unresolved(arg: _Arg, env: Mapping[str, str]) -> Problem:
     names = sorted({p.name for p in arg.w.params if p.start >= arg.k and _param_value(p, env) is None})
+    if not names:
+        return Problem("requirement-unresolved", f"{arg.text[:80]!r}… expands to more than "
+                       f"{_MAX_EXPANSION // 1024} KiB; envlint does not follow it", arg.location)
     shown = ", ".join(f"${n}" for n in names)
     return Problem("requirement-unresolved", f"{arg.text!r} depends on {shown}, which is not set before this "
                    "command as far as envlint can see; its version is not checked", arg.location)
