@@ -130,4 +130,66 @@ def secret_like_literal(facts, spec):
             )
 
 
-RULES = (required_env_missing, secret_in_file, secret_like_literal)
+@rule("EL304", "duplicate-env-var", Severity.ERROR)
+def duplicate_env_var(facts, spec):
+    """The same key twice in one service's `envVars`, or in one env group.
+
+    What it does: reports each repeated `key:` in a render.yaml service's or env group's
+    `envVars` list, at the repeat.
+
+    Why is this bad? Only one value can reach the service; which one is not something the file
+    shows, and the other is dead text someone will edit in vain.
+
+    Example: `- key: MEMCACHED_HOST` twice in one service's envVars.
+
+    Use instead: one entry per key.
+    """
+    if facts.blueprint is None:
+        return
+    lists = [(f"service '{s.name}'", s.env_vars) for s in facts.blueprint.services]
+    lists += [(f"env group '{name}'", group) for name, group in facts.blueprint.env_groups.items()]
+    for owner, variables in lists:
+        first: dict[str, EnvVar] = {}
+        for variable in variables:
+            if variable.key in first:
+                yield variable.location, (
+                    f"{variable.key} is set twice in {owner}: here and at "
+                    f"{first[variable.key].location.short()}; keep one"
+                )
+            else:
+                first[variable.key] = variable
+
+
+@rule("EL305", "env-group-conflict", Severity.WARNING)
+def env_group_conflict(facts, spec):
+    """Two env groups linked to one service that set the same key, which the service does not
+    set itself.
+
+    What it does: for each service, compares the keys of the groups it links with `fromGroup`.
+
+    Why is this bad? Render does not document which group wins ("the group that was most
+    recently created wins… not documented as stable", render-blueprint.md §7.7): the value can
+    change when a group is recreated.
+
+    Example: groups `shared` and `payments` both set `LOG_LEVEL`, and service `api` links both.
+
+    Use instead: set the key in one group only, or in the service's own envVars (which beat
+    every group).
+    """
+    if facts.blueprint is None:
+        return
+    for service in facts.blueprint.services:
+        settled = {v.key for v in service.env_vars}  # the service decides these; or already reported
+        seen: dict[str, str] = {}
+        for name, _ in service.from_groups:
+            for variable in facts.blueprint.env_groups.get(name, []):
+                other = seen.setdefault(variable.key, name)
+                if other != name and variable.key not in settled:
+                    settled.add(variable.key)
+                    yield variable.location, (
+                        f"{variable.key} is set by env groups '{other}' and '{name}', both linked to service "
+                        f"'{service.name}'; Render does not document which wins"
+                    )
+
+
+RULES = (required_env_missing, secret_in_file, secret_like_literal, duplicate_env_var, env_group_conflict)
