@@ -1,17 +1,30 @@
-"""The command line: options in, exit code out. Exit 0 when no finding is an error, 1 when one
-is, 2 for a usage error, an invalid spec or unreadable input (one line on stderr, no traceback
-unless --debug)."""
+"""The command line: options in, exit code out.
+
+Exit 0 when no finding reaches `--fail-on` (default: error), 1 when one does, 2 for a usage or
+configuration error, an invalid spec or unreadable input: one line `envlint: message` on stderr,
+no traceback unless --debug. `--exit-zero` turns only the 1 into 0 (ruff's convention,
+integrations.md §4.1). Findings and the summary go to stdout, diagnostics to stderr.
+
+Everything past option parsing is imported inside the commands, so `envlint --help` and a
+pre-commit run load only what they use.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from envlint import __version__
+from envlint.report import FORMATS
 
-FORMATS = ("text", "json")
+FAIL_ON = ("error", "warning", "info", "never")  # envlint.config.FAIL_ON, without importing it yet
+
+
+class _Failure(Exception):
+    """A user-facing error: exit 2 with this message."""
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,25 +37,173 @@ def main() -> None:
 @click.argument("path", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--spec", "spec_file", type=click.Path(dir_okay=False, path_type=Path),
               help="The spec to check against (default: PATH/envspec.yaml, if present).")
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS),
+              help="Output format (default: text; github when GITHUB_ACTIONS=true).")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file instead of stdout.")
+@click.option("--show-source", is_flag=True, help="Text format: show each finding's source line.")
+@click.option("--statistics", is_flag=True, help="Text format: count findings per rule instead of listing them.")
+@click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto", show_default=True,
+              help="Colour the text format (auto: on a terminal, unless NO_COLOR; FORCE_COLOR forces it).")
+@click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes (comma-separated).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rule codes or prefixes (comma-separated).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON),
+              help="Lowest severity that makes envlint exit 1 (default: error).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (still 2 on errors).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A pyproject.toml whose [tool.envlint] to use instead of the discovered one.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record today's findings in this file and exit 0.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def check(path: Path, spec_file: Path | None, output_format: str, debug: bool) -> None:
+def check(debug: bool, **options) -> None:
     """Check the repository at PATH (default: the current directory)."""
-    from envlint.engine import InputError, check as run_check
-    from envlint.report import REPORTERS
-    from envlint.spec import SpecError
-
+    if options["baseline_file"] is not None and options["write_baseline"] is not None:
+        _fail("--baseline and --write-baseline cannot be used together")
+    if options["config_file"] is not None and options["isolated"]:
+        _fail("--config and --isolated cannot be used together")
     try:
-        findings = run_check(path, spec_file)
-    except (SpecError, InputError) as exc:
+        status = _check(**options)
+    except _Failure as exc:
         _fail(str(exc))
+    except BrokenPipeError:  # `envlint check | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     except Exception as exc:  # a bug of ours: say so in one line, trace only on request
         if debug:
             raise
         _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
-    REPORTERS[output_format](findings, sys.stdout)
-    sys.exit(1 if any(f.severity.value == "error" for f in findings) else 0)
+    sys.exit(status)
+
+
+def _check(*, path: Path, spec_file: Path | None, output_format: str | None, output_file: Path | None,
+           show_source: bool, statistics: bool, color: str, select: tuple[str, ...], ignore: tuple[str, ...],
+           fail_on: str | None, exit_zero: bool, config_file: Path | None, isolated: bool,
+           baseline_file: Path | None, write_baseline: Path | None) -> int:
+    """Findings → inline suppressions → configuration → baseline → reporter; the exit status."""
+    from dataclasses import replace
+
+    from envlint import config, suppress
+    from envlint.engine import InputError, check as run_check
+    from envlint.repo import Repo
+    from envlint.report import Context, reporter
+    from envlint.report.source import Sources
+    from envlint.spec import SpecError
+
+    try:
+        root = config.find_root(path) if path.is_dir() else path
+        settings = _settings(path, root, config_file, isolated)
+        if select:
+            settings = replace(settings, select=config.parse_selectors(select, "--select"))
+        if ignore:
+            settings = replace(settings, ignore=config.parse_selectors(ignore, "--ignore"))
+        if fail_on is not None:
+            settings = replace(settings, fail_on=fail_on)
+        findings = run_check(path, spec_file)
+    except (config.ConfigError, SpecError, InputError) as exc:
+        raise _Failure(str(exc)) from None
+
+    sources = Sources(Repo(path))
+    result = suppress.apply(findings, sources, suppress.spec_path(sources, spec_file))
+    findings = config.apply(result.findings, settings)
+    prefix = config.relative(path, root)
+    if baseline_file is not None or write_baseline is not None:
+        findings = _baseline(findings, sources, prefix, baseline_file, write_baseline)
+        if findings is None:
+            return 0
+
+    name = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    # a finding the configuration turns off is not reported as suppressed either
+    suppressed = tuple((shown, reason) for finding, reason in result.suppressed
+                       if (shown := config.configured(finding, settings)) is not None)
+    context = Context(
+        sources=sources, prefix=prefix, root_uri=root.resolve().as_uri() + "/", suppressed=suppressed,
+        show_source=show_source, statistics=statistics,
+    )
+    if output_file is None:
+        reporter(name)(findings, sys.stdout, replace(context, color=name == "text" and _colour(color, sys.stdout)))
+    else:
+        try:
+            with output_file.open("w", encoding="utf-8", newline="\n") as stream:
+                reporter(name)(findings, stream, context)
+        except OSError as exc:
+            raise _Failure(f"{output_file}: cannot write: {exc.strerror or exc}") from None
+    return 1 if config.fails(findings, settings.fail_on) and not exit_zero else 0
+
+
+def _baseline(findings, sources, prefix: str, baseline_file: Path | None, write_baseline: Path | None):
+    """--write-baseline: record the findings, None (exit 0). --baseline: the findings not in it."""
+    from envlint import baseline
+
+    try:
+        if write_baseline is not None:
+            baseline.write(write_baseline, findings, sources, prefix)
+            click.echo(f"envlint: recorded {len(findings)} finding(s) in {write_baseline}", err=True)
+            return None
+        findings, stale = baseline.new_findings(findings, baseline.load(baseline_file), sources, prefix)
+    except baseline.BaselineError as exc:
+        raise _Failure(str(exc)) from None
+    if stale:
+        entries = "entry no longer occurs" if stale == 1 else "entries no longer occur"
+        click.echo(f"envlint: {stale} baseline {entries}; rewrite {baseline_file} with --write-baseline to drop them",
+                   err=True)
+    return findings
+
+
+def _settings(path: Path, root: Path, config_file: Path | None, isolated: bool):
+    from envlint import config
+
+    if isolated:
+        return config.Config()
+    if config_file is not None:
+        if not config_file.is_file():
+            raise config.ConfigError(f"{config_file}: config file not found")
+        return config.load(config_file, path)
+    found = config.discover(path, root) if path.is_dir() else None
+    return config.load(found, path) if found is not None else config.Config()
+
+
+def _colour(choice: str, stream) -> bool:
+    """--color, then NO_COLOR (no-color.org), then FORCE_COLOR (force-color.org), then TERM=dumb,
+    then whether the stream is a terminal (integrations.md §5.2). Each variable counts when set
+    and not empty, whatever its value."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--all", "show_all", is_flag=True, help="Every rule.")
+@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="Markdown text, or JSON.")
+def rule(code: str | None, show_all: bool, output_format: str) -> None:
+    """Explain a rule: what it does, why it matters, an example and the fix."""
+    import json
+
+    from envlint.report.ruledoc import as_dict, markdown
+    from envlint.rules import ALL_RULES
+
+    if (code is None) == (not show_all):
+        _fail("give a rule code (envlint rule EL103) or --all, not both")
+    rules = list(ALL_RULES)
+    if code is not None:
+        rules = [r for r in ALL_RULES if r.code == code.upper()]
+        if not rules:
+            _fail(f"unknown rule code {code!r} (envlint rule --all lists them)")
+    if output_format == "json":
+        document = [as_dict(r) for r in rules] if show_all else as_dict(rules[0])
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(markdown(r) for r in rules), nl=False)
 
 
 @main.command()
@@ -50,7 +211,7 @@ def check(path: Path, spec_file: Path | None, output_format: str, debug: bool) -
 @click.option("--service", help="Only this render.yaml service.")
 @click.option("--spec", "spec_file", type=click.Path(dir_okay=False, path_type=Path),
               help="The spec whose variables and defaults to include (default: PATH/envspec.yaml, if present).")
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Output format.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def env(path: Path, service: str | None, spec_file: Path | None, output_format: str, debug: bool) -> None:

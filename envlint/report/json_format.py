@@ -10,7 +10,7 @@ from envlint import __version__
 from envlint.findings import Finding
 
 
-def write(findings: list[Finding], stream: TextIO) -> None:
+def write(findings: list[Finding], stream: TextIO, context=None) -> None:
     counts = Counter(f.severity.value for f in findings)
     document = {
         "version": __version__,

@@ -1,8 +1,8 @@
 """The registry: every rule, in code order. A code is never reused."""
 
-from envlint.rules import env, files, network, parse, pins, python
+from envlint.rules import env, files, meta, network, parse, pins, python
 
-ALL_RULES = (*parse.RULES, *pins.RULES, *network.RULES, *env.RULES, *python.RULES, *files.RULES)
+ALL_RULES = (*parse.RULES, *pins.RULES, *network.RULES, *env.RULES, *python.RULES, *files.RULES, *meta.RULES)
 
 
 def rule_table() -> str:
