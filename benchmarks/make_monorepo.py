@@ -222,7 +222,15 @@ class Service:
                 "    while True:\n        client.blpop(\"jobs\", timeout=5)\n        time.sleep(0.1)\n\n\n"
                 "if __name__ == \"__main__\":\n    main()\n"
             )
-        return filename, text
+        return filename, text + self.settings()
+
+    def settings(self) -> str:
+        """Reads of the variables the spec declares for the service, so none is unused (EL311)."""
+        names = ["LOG_LEVEL", *self.secrets]
+        names += ["QUEUE_NAME", "REDIS_URL"] if self.kind == "worker" else []
+        names += ["SENTRY_DSN"] if self.plant == 1 else []
+        reads = "".join(f"    \"{name}\": os.environ.get(\"{name}\"),\n" for name in names)
+        return f"\n\nSETTINGS = {{\n{reads}}}\n"
 
     def render_entry(self) -> list[str]:
         lines = [

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from envlint.extract.codescan import scan_env_reads
 from envlint.extract.commands import UNKNOWN_DIR, analyze_exec
+from envlint.extract.compose import is_compose, parse_compose
 from envlint.extract.dockerfile import image_path_source, parse_dockerfile, python_version_of
-from envlint.extract.pyentry import listens_in_python
+from envlint.extract.dotenv import declared_in_template, is_template
+from envlint.extract.procfile import parse_procfile
+from envlint.extract.pyentry import imported_modules, listens_in_python
 from envlint.extract.pyproject import LOCK_FILES, project_dependencies, read_lock
 from envlint.extract.render import parse_render
 from envlint.extract.requirements import parse_requirements_file
@@ -34,7 +38,7 @@ from envlint.facts import (
     Version,
 )
 from envlint.findings import Finding
-from envlint.repo import ReadError, Repo, decode
+from envlint.repo import ReadError, Repo, decode, read_bytes
 from envlint.rules import ALL_RULES
 from envlint.spec import Spec, load_spec
 
@@ -55,17 +59,30 @@ def _matches(path: str, patterns: tuple[str, ...]) -> bool:
     )
 
 
-def collect(repo: Repo) -> Facts:
+def is_test_code(path: str) -> bool:
+    """Tests and their helpers: what they read is not something the deploy must provide."""
+    parts = path.split("/")
+    name = parts[-1]
+    return any(p in ("tests", "test") for p in parts[:-1]) or name == "conftest.py" \
+        or name.startswith("test_") or name.endswith("_test.py")
+
+
+def collect(repo: Repo, skip: Callable[[str], bool] | None = None, spec: Spec | None = None) -> Facts:
+    """`skip(path)` is true for files the code scan leaves out ([tool.envlint] `exclude`). The
+    spec, when given, says what no deploy file does: the stage built and the build args."""
     facts = Facts()
-    linker = _Linker(repo, facts)
-    files = list(repo.walk())
+    linker = _Linker(repo, facts, spec)
+    try:
+        files = list(repo.walk())
+    except ReadError as exc:  # a directory that cannot be listed
+        raise InputError(str(exc)) from None
     present = set(files)
     for path in files:
         if _matches(path, REQUIREMENTS_PATTERNS):
             linker.requirements(path)
         elif posixpath.basename(path) == "pyproject.toml" and not _locked(path, present):
             linker.project(path)  # with a lock beside it, its ranges are the lock's inputs
-    blueprint_path = next((name for name in BLUEPRINT_NAMES if name in present), None)
+    blueprint_path = _blueprint_path(linker, files, present)
     if blueprint_path:
         facts.blueprint = parse_render(repo, blueprint_path)
         linker.record(*facts.blueprint.problems)
@@ -75,6 +92,10 @@ def collect(repo: Repo) -> Facts:
                     linker.record(*command.problems)
     if ".python-version" in present:
         facts.versions.extend(linker.python_version_file(".python-version"))
+    facts.code_files = [p for p in files if p.endswith(".py") and not is_test_code(p) and not (skip and skip(p))]
+    facts.env_reads, problems = scan_env_reads(repo, facts.code_files)
+    linker.record(*problems)
+    _local_sources(repo, facts, files)
     if "runtime.txt" in present:
         facts.runtime_txt = next(iter(linker.python_version_file("runtime.txt")), None)
     used_dockerfiles: set[str] = set()
@@ -93,6 +114,60 @@ def collect(repo: Repo) -> Facts:
     return facts
 
 
+_SAMPLE_DIRS = {"examples", "example", "docs", "fixtures", "testdata"}  # Blueprints shown, not deployed
+
+
+def _blueprint_path(linker: _Linker, files: list[str], present: set[str]) -> str | None:
+    """The Blueprint Render reads: the spec's `blueprint`, else render.yaml (or .yml) at the
+    root, Render's default, else the only one elsewhere (tests, examples and docs aside): Render reads a
+    Blueprint anywhere once its file path is set ("By default, Render looks for the render.yaml
+    file at the root of your repo, but you can define your Blueprint file anywhere",
+    render.com/docs/infrastructure-as-code). Several are not guessed between: each is noted
+    and none is read. Paths inside a Blueprint stay relative to the repository root wherever it
+    lies (dockerfilePath, dockerContext, buildFilter: "relative to the repo root",
+    render.com/docs/blueprint-spec), so nothing else changes."""
+    spec = linker.spec
+    if spec is not None and spec.blueprint is not None:
+        path = linker.repo.normalize(spec.blueprint)
+        if path is None or not linker.repo.is_file(path):
+            where = "leads outside the repository" if path is None else "is not a file in the repository"
+            linker.record(Problem("missing-file", f"the spec's blueprint {spec.blueprint!r} {where}",
+                                  spec.where("blueprint")))
+            return None
+        return path
+    root = next((name for name in BLUEPRINT_NAMES if name in present), None)
+    if root is not None:
+        return root
+    found = [p for p in files if posixpath.basename(p) in BLUEPRINT_NAMES and not is_test_code(p)
+             and not _SAMPLE_DIRS.intersection(p.split("/")[:-1])]
+    if len(found) == 1:
+        linker.record(Problem(
+            "blueprint-elsewhere", f"{found[0]} is not at the repository root, where Render looks by default: it "
+            f"is used only if the Blueprint's file path is set to {found[0]} in Render; envlint reads it as the "
+            "Blueprint (say so with `blueprint:` in envspec.yaml to silence this)", Location(found[0], 1, 1)))
+        return found[0]
+    for path in found:
+        others = ", ".join(p for p in found if p != path)
+        linker.record(Problem(
+            "several-blueprints", f"{path} is one of {len(found)} Blueprints (also {others}) and none is at the "
+            "root: envlint reads none of them; name the one Render uses with `blueprint:` in envspec.yaml",
+            Location(path, 1, 1)))
+    return None
+
+
+def _local_sources(repo: Repo, facts: Facts, files: list[str]) -> None:
+    """Files for running the app elsewhere than on Render: `.env.example` templates (names
+    only), docker-compose files and the Procfile at the root. Nothing in them reaches a Render
+    service; rules use them as evidence of what the app expects."""
+    for path in files:
+        if is_template(path):
+            facts.declared.extend(declared_in_template(repo, path)[0])
+        elif is_compose(path):
+            facts.compose.append(parse_compose(repo, path))
+    if "Procfile" in files:
+        facts.procfile = parse_procfile(repo, "Procfile")
+
+
 def _locked(pyproject: str, present: set[str]) -> bool:
     directory = posixpath.dirname(pyproject)
     return any(posixpath.join(directory, lock) in present for lock in LOCK_FILES.values())
@@ -102,9 +177,11 @@ def _locked(pyproject: str, present: set[str]) -> bool:
 class _Linker:
     repo: Repo
     facts: Facts
+    spec: Spec | None = None
     _parsed: dict = field(default_factory=dict)
     _seen_requirements: set = field(default_factory=set)
     _seen_problems: set = field(default_factory=set)
+    _dockerfile_paths: set = field(default_factory=set)
 
     # --- files --------------------------------------------------------------------------
 
@@ -145,7 +222,8 @@ class _Linker:
         if key not in self._parsed:
             parsed = parse_dockerfile(self.repo, path, build_args=build_args)
             self._parsed[key] = parsed
-            if not any(d.path == path for d in self.facts.dockerfiles):
+            if path not in self._dockerfile_paths:
+                self._dockerfile_paths.add(path)
                 self.facts.dockerfiles.append(parsed)
             self.record(*parsed.problems)
             for stage in parsed.stages:
@@ -199,7 +277,7 @@ class _Linker:
                 context = self.repo.normalize(context_text, base) or ""
                 # Render passes every env var as a build argument; the highest-precedence one wins
                 build_args = {v.key: v.value for v in reversed(self._render_env(service)) if v.value is not None}
-                return self.docker_build(path, context, service, name, build_args)
+                return self.docker_build(path, context, service, name, build_args)  # the spec's go over them
         build = Build(name, service=service)
         where = f"under rootDir {service.root_dir!r} or the repository root" if service.root_dir else "in the repository"
         self.record(
@@ -211,9 +289,23 @@ class _Linker:
         self, path: str, context: str, service: RenderService | None, name: str,
         build_args: Mapping[str, str] | None = None,
     ) -> Build:
+        spec = self._spec_for(service)
+        if spec is not None and spec.build_args:
+            # `--build-arg`s beat what Render passes: the spec says what the deploy passes, incl.
+            # values render.yaml cannot show (`sync: false`, env groups made in the Dashboard)
+            build_args = {**(build_args or {}), **spec.build_args}
         dockerfile = self.dockerfile(path, build_args or {})
-        build = Build(name, service=service, dockerfile=dockerfile)
-        chain = _stage_chain(dockerfile)
+        build = Build(name, service=service, dockerfile=dockerfile, code_root=context)
+        target = spec.docker_target if spec is not None else None
+        chain = _stage_chain(dockerfile, target)
+        if target is not None and dockerfile.stages and not any(s.name == target.lower() for s in dockerfile.stages):
+            names = ", ".join(repr(s.name) for s in dockerfile.stages if s.name) or "no named stage"
+            self.record(Problem(
+                "unknown-target", f"docker_target {target!r} is not a stage of {path} ({names}): "
+                f"`docker build --target {target}` fails; envlint checks the last stage instead",
+                spec.where("docker_target"),
+            ))
+        build.stage = chain[-1] if chain else None
         step = 0
         for stage in chain:
             for item in _steps(stage, chain):
@@ -244,9 +336,20 @@ class _Linker:
             self._link_start(build, lambda p: _context_path(final, p, context), True)
         return build
 
+    def _spec_for(self, service: RenderService | None) -> Spec | None:
+        """The part of the spec that describes this build, as `rules.base.scopes` decides."""
+        spec = self.spec
+        if spec is None:
+            return None
+        if spec.services:
+            return spec.for_service(service.name) if service is not None and service.name in spec.services else None
+        if spec.service is not None:
+            return spec if service is not None and service.name == spec.service else None
+        return spec
+
     def _native_build(self, service: RenderService) -> Build:
         """Render's native Python runtime: buildCommand and startCommand run in rootDir."""
-        build = Build(f"render.yaml service '{service.name}'", service=service)
+        build = Build(f"render.yaml service '{service.name}'", service=service, code_root=service.root_dir)
         root = service.root_dir
         if service.build_command is not None:
             for step, install in enumerate(service.build_command.installs, 1):
@@ -319,8 +422,9 @@ class _Linker:
             self._add_project(posixpath.join(project, "pyproject.toml"), install, add, resolve)
 
     def _add_project(self, pyproject: str, install: Install, add, resolve) -> None:
-        """`pip install ./dir`: what the directory's pyproject.toml depends on (PEP 621). A
-        project without one (setup.py), a wheel or a URL is not read."""
+        """`pip install ./dir`: what the directory's pyproject.toml depends on (PEP 621, else
+        Poetry's [tool.poetry.dependencies]). A project without one (setup.py), a wheel or a URL
+        is not read."""
         path = resolve(pyproject)
         if path is not None and self.repo.is_file(path):
             for requirement in self.project(path):
@@ -328,7 +432,7 @@ class _Linker:
 
     def _exists(self, written: str, path: str | None, location: Location) -> bool:
         """Whether a file a build names is in the repository; records why when it is not."""
-        if path is None:
+        if path is None or self.repo.normalize(path) is None:  # by `..`, or by a symlink
             self.record(Problem("outside-repo", f"{written!r} leads outside the repository", location))
             return False
         if not self.repo.is_file(path):
@@ -348,6 +452,9 @@ class _Linker:
                     continue
                 if path.endswith(".py"):
                     listens, problems = listens_in_python(self.repo, path)
+                    for module in imported_modules(self.repo, path):  # `from server import serve`
+                        more, unread = listens_in_python(self.repo, module, imported=True)
+                        listens, problems = listens + more, problems + unread
                     build.listens.extend(listens)
                     self.record(*problems)
             for module in command.modules:
@@ -361,12 +468,13 @@ class _Linker:
                     )
 
 
-def _stage_chain(dockerfile: Dockerfile) -> list[DockerStage]:
-    """The final stage and the stages it is built FROM, base first."""
+def _stage_chain(dockerfile: Dockerfile, target: str | None = None) -> list[DockerStage]:
+    """The final stage (the last, or the `--target` one; BuildKit matches stage names without
+    case) and the stages it is built FROM, base first."""
     if dockerfile.final is None:
         return []
     by_name = {stage.name: stage for stage in dockerfile.stages if stage.name}
-    chain = [dockerfile.final]
+    chain = [by_name.get(target.lower(), dockerfile.final) if target else dockerfile.final]
     while chain[0].base.lower() in by_name and by_name[chain[0].base.lower()] not in chain:
         chain.insert(0, by_name[chain[0].base.lower()])
     return chain
@@ -484,19 +592,22 @@ def _context_path(stage: DockerStage, image_path: str, context: str) -> str | No
     return posixpath.normpath(posixpath.join(context, source)) if context else posixpath.normpath(source)
 
 
-def load(root: Path, spec_file: Path | None = None) -> tuple[Facts, Spec | None]:
+def load(root: Path, spec_file: Path | None = None,
+         skip: Callable[[str], bool] | None = None, repo: Repo | None = None) -> tuple[Facts, Spec | None]:
     """The spec and the repository's facts. Raises SpecError or InputError for what the CLI
-    reports with exit 2."""
+    reports with exit 2. Pass `repo` (a `Repo(root)`) to read each file once across this and
+    whatever reads the repository afterwards (suppressions, --show-source)."""
     if not root.is_dir():
         raise InputError(f"{root}: {'not a directory' if root.exists() else 'does not exist'}")
-    repo = Repo(root)
+    repo = repo or Repo(root)
     spec = _load_spec(repo, spec_file)
-    return collect(repo), spec
+    return collect(repo, skip, spec), spec
 
 
-def check(root: Path, spec_file: Path | None = None) -> list[Finding]:
+def check(root: Path, spec_file: Path | None = None, skip: Callable[[str], bool] | None = None,
+          repo: Repo | None = None) -> list[Finding]:
     """Everything `envlint check` does short of printing: every rule over the facts."""
-    facts, spec = load(root, spec_file)
+    facts, spec = load(root, spec_file, skip, repo)
     findings = [finding for rule in ALL_RULES for finding in rule.run(facts, spec)]
     return sorted(set(findings), key=lambda f: f.sort_key)
 
@@ -508,12 +619,12 @@ def _load_spec(repo: Repo, spec_file: Path | None) -> Spec | None:
         if explicit:
             raise InputError(f"{spec_file}: spec file not found")
         return None
+    if not explicit and repo.normalize("envspec.yaml") is None:
+        raise InputError("envspec.yaml: leads outside the repository; not read (name it with --spec to use it)")
     resolved = path.resolve()
     shown = resolved.relative_to(repo.root).as_posix() if repo.root in resolved.parents else str(path)
     try:
-        text = decode(path.read_bytes(), shown)
-    except OSError as exc:
-        raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+        text = decode(read_bytes(str(path), shown), shown)
     except ReadError as exc:
         raise InputError(str(exc)) from None
     return load_spec(text, shown)

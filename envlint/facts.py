@@ -9,9 +9,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # the most numerous object: slots halve its size
 class Location:
     path: str
     line: int
@@ -53,6 +54,9 @@ class SourceText:
     def locate(self, offset: int) -> tuple[int, int]:
         if not self._starts:
             return (1, 1)
+        if len(self._starts) == 1:  # one physical piece, the usual case: no search
+            line, column = self._origins[0]
+            return line, column + offset
         i = max(bisect.bisect_right(self._starts, offset) - 1, 0)
         line, column = self._origins[i]
         return line, column + offset - self._starts[i]
@@ -95,11 +99,14 @@ class Requirement:
     editable: bool = False
     constraint: bool = False  # read from a -c file: limits versions, installs nothing
 
-    @property
+    @cached_property  # a rule asks for it once per pair of pins; the instance stays frozen
     def pinned_version(self) -> str | None:
         """The version an exact pin (`==X`, `===X`, not a wildcard) installs, else None."""
-        match = re.fullmatch(r"===?\s*([^,*\s]+)", self.specifier)
+        match = _PIN.fullmatch(self.specifier)
         return match.group(1) if match else None
+
+
+_PIN = re.compile(r"===?\s*([^,*\s]+)")
 
 
 @dataclass(frozen=True)
@@ -225,6 +232,30 @@ class EnvVar:
     group: str | None = None
 
 
+@dataclass(frozen=True)
+class EnvRead:
+    """One place the repository's Python code reads an environment variable
+    (envlint.extract.codescan documents each form)."""
+
+    name: str
+    location: Location  # the expression naming the variable; the field, for settings classes
+    default: str | None = None  # the literal default as text, when there is one
+    has_default: bool = False  # also True when the default is not a literal
+    required: bool = False  # the read raises (or the settings class fails) without the variable
+    secret: bool = False  # a SecretStr/SecretBytes settings field
+    how: str = ""  # "os.environ[]", "os.environ.get", "os.getenv", "settings field", "wrapper env()", …
+
+
+@dataclass(frozen=True)
+class DeclaredVar:
+    """A variable a file for local runs names: `.env.example` (names only: values are never
+    kept) or a docker-compose service's `environment`. Neither reaches a Render service."""
+
+    key: str
+    source: str  # the file's path
+    location: Location  # the key
+
+
 # --- Dockerfile -----------------------------------------------------------------------------
 
 
@@ -294,6 +325,27 @@ class RenderService:
     docker_command: Command | None = None
     env_vars: list[EnvVar] = field(default_factory=list)  # the service's own envVars
     from_groups: list[tuple[str, Location]] = field(default_factory=list)
+    scope: tuple = ()  # its environment: () for the root and `ungrouped`, else (project, environment) indices
+
+
+@dataclass(frozen=True)
+class RenderDatabase:
+    """A Render Postgres database or one of its read replicas (both can be referenced)."""
+
+    name: str
+    location: Location  # the `name:` value
+    scope: tuple = ()  # as RenderService.scope
+
+
+@dataclass(frozen=True)
+class RenderRef:
+    """A `fromDatabase` (kind "database") or `fromService` (kind "service") in an envVars entry."""
+
+    kind: str
+    name: str
+    location: Location  # the `name:` value
+    scope: tuple = ()  # as RenderService.scope: references resolve within one environment
+    type: str | None = None  # fromService.type
 
 
 @dataclass
@@ -302,6 +354,39 @@ class Blueprint:
     services: list[RenderService] = field(default_factory=list)
     env_groups: dict[str, list[EnvVar]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    databases: list[RenderDatabase] = field(default_factory=list)
+    references: list[RenderRef] = field(default_factory=list)
+
+
+# --- docker-compose and Procfile -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComposePort:
+    """One `ports:` entry: `"8080:5000"`, `5000`, `{target: 5000, published: 8080}`."""
+
+    text: str
+    container: int | None  # the port inside the container; None for a range or a variable
+    location: Location
+
+
+@dataclass
+class ComposeService:
+    """A docker-compose service: how it is built and run locally."""
+
+    name: str
+    location: Location  # the service's key
+    build_context: str | None = None  # repository-relative, when the service is built here
+    dockerfile: str | None = None  # repository-relative
+    environment: list[DeclaredVar] = field(default_factory=list)
+    ports: list[ComposePort] = field(default_factory=list)
+    command: Command | None = None
+
+
+@dataclass
+class ComposeFile:
+    path: str
+    services: list[ComposeService] = field(default_factory=list)
 
 
 # --- the repository, linked -----------------------------------------------------------------
@@ -342,7 +427,9 @@ class Build:
     start: list[Command] = field(default_factory=list)  # what runs the app
     listens: list[Listen] = field(default_factory=list)  # from `start` and the scripts it runs
     runtime_env: list[EnvVar] = field(default_factory=list)  # highest precedence first
+    code_root: str | None = None  # the directory its code comes from: Docker context, native rootDir
     versions: list[Version] = field(default_factory=list)
+    stage: DockerStage | None = None  # the stage the image is: the last, or the spec's docker_target
 
     @property
     def is_web(self) -> bool:
@@ -360,3 +447,8 @@ class Facts:
     versions: list[Version] = field(default_factory=list)  # repository-wide (.python-version)
     runtime_txt: Version | None = None  # Heroku's runtime.txt at the root, which Render ignores
     problems: list[Problem] = field(default_factory=list)
+    code_files: list[str] = field(default_factory=list)  # the .py files the code scan read
+    env_reads: list[EnvRead] = field(default_factory=list)  # by location
+    declared: list[DeclaredVar] = field(default_factory=list)  # .env.example and the like: names only
+    compose: list[ComposeFile] = field(default_factory=list)
+    procfile: Command | None = None  # its `web:` process (Heroku's; Render does not read it)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import os
 import posixpath
+import stat
 from pathlib import Path
 
 # Longest BOM first: the UTF-32-LE BOM starts with the UTF-16-LE one (pip's req_file.py does the same).
@@ -27,14 +28,39 @@ SKIP_DIRS = frozenset(
 )
 
 
+# Far above any deploy file (a 1,000-service render.yaml is 0.4 MB), below what would take minutes
+# and gigabytes to parse. YAML, the costliest to parse, has a lower limit (yamlload.MAX_YAML_CHARS).
+MAX_FILE_BYTES = 32 * 1024 * 1024
+
+
 class ReadError(Exception):
     """A file that exists in the repository's view but cannot be read or decoded."""
+
+
+def read_bytes(path: str, shown: str) -> bytes:
+    """A regular file's bytes. A FIFO or device (a read could block or never end) and a file over
+    MAX_FILE_BYTES (minutes and gigabytes to parse) are refused, unread, with ReadError."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError(f"{shown}: not a regular file")
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ReadError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ReadError(f"{shown}: too large to check ({max(info.st_size, len(data)):,} bytes; "
+                        f"envlint reads files of up to {MAX_FILE_BYTES:,})")
+    return data
 
 
 class Repo:
     def __init__(self, root: Path):
         self.root = root.resolve()
+        self._root = str(self.root)
+        self._inside_prefix = self._root.rstrip(os.sep) + os.sep
         self._cache: dict[str, str] = {}
+        self._inside: dict[str, bool] = {}  # normalized path -> whether its real path is inside
 
     def normalize(self, path: str, base: str = "") -> str | None:
         """Repository-relative POSIX form of `path` (relative to the repo directory `base`),
@@ -42,39 +68,45 @@ class Repo:
         joined = posixpath.normpath(posixpath.join(base, path.replace("\\", "/")))
         if posixpath.isabs(joined) or joined == ".." or joined.startswith("../"):
             return None
-        real = (self.root / joined).resolve()
-        if real != self.root and self.root not in real.parents:
+        if joined not in self._inside:  # symlinks do not move during a check: resolve each path once
+            real = os.path.realpath(os.path.join(self._root, joined))
+            self._inside[joined] = real == self._root or real.startswith(self._inside_prefix)
+        if not self._inside[joined]:
             return None
         return "" if joined == "." else joined
 
     def exists(self, relpath: str) -> bool:
-        return (self.root / relpath).exists()
+        return os.path.exists(os.path.join(self._root, relpath))
 
     def is_file(self, relpath: str) -> bool:
-        return (self.root / relpath).is_file()
+        return os.path.isfile(os.path.join(self._root, relpath))
 
     def read_text(self, relpath: str) -> str:
         """Decoded text of a repository file (BOM-aware, UTF-8 by default); cached, so each
         file is read once however many extractors look at it."""
         if relpath in self._cache:
             return self._cache[relpath]
-        try:
-            data = (self.root / relpath).read_bytes()
-        except OSError as exc:
-            raise ReadError(f"{relpath}: cannot read: {exc.strerror or exc}") from None
-        text = decode(data, relpath)
+        if self.normalize(relpath) is None:  # a symlink out of the tree
+            raise ReadError(f"{relpath}: leads outside the repository; not read")
+        text = decode(read_bytes(os.path.join(self._root, relpath), relpath), relpath)
         self._cache[relpath] = text
         return text
 
     def walk(self):
         """Repository-relative paths of all files, skipping VCS, virtualenv and cache folders,
-        in a stable order; symlinked directories are not followed."""
-        for dirpath, dirnames, filenames in os.walk(self.root):
+        in a stable order; symlinked directories are not followed. A directory that cannot be
+        listed raises ReadError: the files in it would otherwise go unchecked, silently."""
+        def unreadable(exc: OSError) -> None:
+            rel = os.path.relpath(exc.filename, self._root) if exc.filename else "."
+            shown = str(self.root) if rel == "." else Path(rel).as_posix() + "/"
+            raise ReadError(f"{shown}: cannot read directory: {exc.strerror or exc}")
+
+        for dirpath, dirnames, filenames in os.walk(self._root, onerror=unreadable):
             dirnames[:] = sorted(
                 d for d in dirnames
-                if d not in SKIP_DIRS and not (Path(dirpath) / d / "pyvenv.cfg").exists()
+                if d not in SKIP_DIRS and not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg"))
             )
-            rel = Path(dirpath).relative_to(self.root).as_posix()
+            rel = Path(os.path.relpath(dirpath, self._root)).as_posix()
             for name in sorted(filenames):
                 yield name if rel == "." else f"{rel}/{name}"
 

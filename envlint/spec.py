@@ -1,37 +1,25 @@
-"""envspec.yaml: what the service needs, as pydantic models.
+"""envspec.yaml: what the service needs, read and located.
 
-The models are the single source of the spec's shape: `schemas/envspec.schema.json` is generated
-from them (`python -m envlint.spec > schemas/envspec.schema.json`) and a test fails when the
-committed file drifts. Unknown keys are rejected, values are not coerced (`required: "yes"` is an
-error, not True), and every error names `envspec.yaml:LINE:COLUMN` and the key.
+The spec's shape is defined once, by the pydantic models in `envlint/specmodel.py`: the JSON schema
+(`python -m envlint.spec > schemas/envspec.schema.json`) and every error message come from them.
+Importing pydantic and building those models costs ~140 ms, more than the rest of a check of a
+small repository, so a spec is first read here: `_valid` applies the same rules in plain Python and
+accepts only documents the models accept (tests/test_spec.py holds the two in agreement). Anything
+`_valid` does not accept goes to the models, which name the error (or, should they accept it after
+all, read it). Either way the result is the plain classes below.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import re
-from difflib import get_close_matches
-from typing import Annotated, Dict, List, Literal, Optional
+from dataclasses import dataclass, field, replace
 
-from packaging.requirements import InvalidRequirement
-from packaging.requirements import Requirement as PackagingRequirement
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    StringConstraints,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
-
-from envlint.facts import Location, Requirement, normalize_name
+from envlint.extract.requirements import parse_pep508
+from envlint.facts import Location, Requirement
 from envlint.yamlload import YamlDoc, YamlError, YamlFloat, load_yaml
 
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_PYTHON = re.compile(r"3(\.[0-9]+){1,2}")  # the models' pattern ^3(\.\d+){1,2}$, ASCII digits only
 
 
 class SpecError(Exception):
@@ -52,138 +40,67 @@ def _scalar_text(value: object) -> object:
     return value
 
 
-def _check_requirement(text: str) -> str:
-    try:
-        PackagingRequirement(text)
-    except InvalidRequirement as exc:
-        detail = str(exc).splitlines()[0]
-        raise ValueError(f"{text!r} is not a PEP 508 requirement ({detail})") from None
-    return text
+# --- the spec, as rules read it ----------------------------------------------------------------
 
 
-PackageText = Annotated[str, AfterValidator(_check_requirement)]
-EnvName = Annotated[str, StringConstraints(pattern=ENV_NAME.pattern)]
-
-
-class EnvVarSpec(BaseModel):
+@dataclass
+class EnvVarSpec:
     """One environment variable the service reads at run time."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    required: bool = Field(
-        False, description="A deploy source (render.yaml or the Dockerfile's ENV) must set it."
-    )
-    secret: bool = Field(
-        False,
-        description="Its value is a credential: it must never be written into a deploy file "
-        "(use `sync: false` or `generateValue` in render.yaml) and envlint never prints it.",
-    )
-    default: Optional[str] = Field(
-        None,
-        description="The value the code falls back to when the variable is unset. It does not "
-        "count as provided for `required`.",
-    )
-    description: Optional[str] = Field(None, description="What the variable is for.")
-
-    _coerce_default = field_validator("default", mode="before")(_scalar_text)
+    required: bool = False
+    secret: bool = False
+    default: str | None = None
+    description: str | None = None
+    read_by: list[str] = field(default_factory=list)  # packages (as written) that read it themselves
+    fields_set: frozenset[str] = field(default=frozenset(), repr=False, compare=False)  # keys the file sets
 
 
-class ServiceSpec(BaseModel):
+@dataclass
+class ServiceSpec:
     """What one service needs: the keys a `services:` entry takes, and the top level too."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    python: Optional[str] = Field(
-        None,
-        description='Python version the image or runtime must use, e.g. "3.12" (any 3.12.x) '
-        'or "3.12.4". Quote it: YAML reads 3.10 as the number 3.1.',
-        pattern=r"^3(\.\d+){1,2}$",
-    )
-    port: Optional[int] = Field(None, ge=1, le=65535, description="The port the app listens on.")
-    bind: Optional[str] = Field(
-        None, description="The address the app must bind, usually 0.0.0.0 (all interfaces)."
-    )
-    packages: List[PackageText] = Field(
-        default_factory=list,
-        description="PEP 508 requirements every source that installs the package must satisfy, "
-        "e.g. coze-coding-dev-sdk==0.5.5.",
-    )
-    env: Dict[EnvName, EnvVarSpec] = Field(
-        default_factory=dict, description="Environment variables the service needs at run time."
-    )
-
-    _coerce_python = field_validator("python", mode="before")(_scalar_text)
-
-    @field_validator("bind")
-    @classmethod
-    def _check_bind(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None and value != "localhost":
-            try:
-                ipaddress.ip_address(value.strip("[]"))
-            except ValueError:
-                raise ValueError(f"{value!r} is not an IP address (e.g. 0.0.0.0)") from None
-        return value
-
-    @field_validator("packages")
-    @classmethod
-    def _check_unique_packages(cls, value: List[str]) -> List[str]:
-        names = [_package_name(text) for text in value]
-        for name in names:
-            if names.count(name) > 1:
-                raise ValueError(f"{name} is listed twice")
-        return value
+    python: str | None = None
+    port: int | None = None
+    bind: str | None = None
+    packages: list[str] = field(default_factory=list)
+    env: dict[str, EnvVarSpec] = field(default_factory=dict)
+    docker_target: str | None = None  # the stage `docker build --target` builds; Render has no such key
+    build_args: dict[str, str] = field(default_factory=dict)  # `--build-arg`s, over render.yaml's env
+    fields_set: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
 
-def _package_name(text: str) -> str:
-    return normalize_name(PackagingRequirement(text).name)
-
-
+@dataclass
 class Spec(ServiceSpec):
     """What the service needs to run: its env vars, pinned packages, port, bind address and
     Python version; or, with `services:`, what each render.yaml service needs."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        strict=True,
-        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
-        title="envlint envspec.yaml",
-    )
+    version: int = 1
+    service: str | None = None
+    services: dict[str, ServiceSpec] = field(default_factory=dict)
+    blueprint: str | None = None  # the Blueprint file Render reads, when not ./render.yaml
+    _doc: YamlDoc | None = field(default=None, init=False, repr=False, compare=False)
+    _entry: ServiceSpec | None = field(default=None, init=False, repr=False, compare=False)  # on a merged spec
+    _merged: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # for_service, once each
+    _requirements: list | None = field(default=None, init=False, repr=False, compare=False)
 
-    version: Literal[1] = Field(description="Spec format version; always 1.")
-    service: Optional[str] = Field(
-        None, description="The render.yaml service this spec describes (by `name`)."
-    )
-    services: Dict[str, ServiceSpec] = Field(
-        default_factory=dict,
-        description="What each render.yaml service needs, by service name. The top-level keys "
-        "are defaults for every entry; an entry's `env` and `packages` add to them (an entry's "
-        "variable or package replaces the top-level one of the same name). Services not named "
-        "here get only the checks that need no spec.",
-    )
-
-    _doc: Optional[YamlDoc] = PrivateAttr(None)
-    _entry: Optional[ServiceSpec] = PrivateAttr(None)  # set on the merged spec of one entry
-
-    @model_validator(mode="after")
-    def _service_or_services(self) -> "Spec":
-        if self.service is not None and self.services:
-            raise ValueError("use `service` (one service) or `services` (several), not both")
-        return self
-
-    def for_service(self, name: str) -> "Spec":
+    def for_service(self, name: str) -> Spec:
         """The spec for one `services:` entry: the top-level keys with the entry's over them."""
-        entry = self.services[name]
-        own = {key: getattr(entry, key) for key in entry.model_fields_set - {"env", "packages"}}
-        replaced = {_package_name(text) for text in entry.packages}
-        merged = self.model_copy(update={
-            **own,
-            "service": name,
-            "services": {},
-            "env": {**self.env, **entry.env},
-            "packages": [t for t in self.packages if _package_name(t) not in replaced] + entry.packages,
-        })
-        merged._doc, merged._entry = self._doc, entry
-        return merged
+        if name not in self._merged:
+            entry = self.services[name]
+            own = {key: getattr(entry, key) for key in entry.fields_set - {"env", "packages", "build_args"}}
+            replaced = {_package_name(text) for text in entry.packages}
+            update = {
+                **own,
+                "service": name,
+                "services": {},
+                "env": {**self.env, **entry.env},
+                "build_args": {**self.build_args, **entry.build_args},
+                "packages": [t for t in self.packages if _package_name(t) not in replaced] + entry.packages,
+            }
+            merged = replace(self, **update, fields_set=self.fields_set | set(update))
+            merged._doc, merged._entry = self._doc, entry
+            self._merged[name] = merged
+        return self._merged[name]
 
     # --- located views for rules ------------------------------------------------------------
 
@@ -198,28 +115,28 @@ class Spec(ServiceSpec):
         entry = self._entry
         if entry is None or not path:
             return ()
-        inside = path[1] in entry.env if path[0] == "env" and len(path) > 1 else path[0] in entry.model_fields_set
+        inside = path[1] in entry.env if path[0] == "env" and len(path) > 1 else path[0] in entry.fields_set
         return ("services", self.service) if inside else ()
 
     def requirements(self) -> list[Requirement]:
         """The `packages` entries as located Requirements."""
-        result = []
-        own = self._entry.packages if self._entry is not None else []
-        top = self._doc.data.get("packages", []) if self._doc is not None else self.packages
-        for text in self.packages:
-            parsed = PackagingRequirement(text)
-            path = ("services", self.service, "packages", own.index(text)) if text in own else ("packages", top.index(text))
-            location = self._doc.value_location(path) if self._doc else self.where()
-            result.append(
-                Requirement(
-                    name=normalize_name(parsed.name),
-                    specifier=str(parsed.specifier),
-                    text=text,
-                    location=location,
-                    marker=str(parsed.marker) if parsed.marker else None,
-                )
-            )
-        return result
+        if self._requirements is None:
+            self._requirements = []
+            own = self._entry.packages if self._entry is not None else []
+            top = self._doc.data.get("packages", []) if self._doc is not None else self.packages
+            for text in self.packages:
+                name, specifier, marker, _, _ = parse_pep508(text)
+                path = ("services", self.service, "packages", own.index(text)) if text in own else ("packages", top.index(text))
+                location = self._doc.value_location(path) if self._doc else self.where()
+                self._requirements.append(Requirement(name, specifier, text, location, marker))
+        return list(self._requirements)
+
+
+def _package_name(text: str) -> str:
+    return parse_pep508(text)[0]
+
+
+# --- reading ---------------------------------------------------------------------------------
 
 
 def load_spec(text: str, path: str) -> Spec:
@@ -233,48 +150,161 @@ def load_spec(text: str, path: str) -> Spec:
         raise SpecError(f"duplicate key {key!r} (first set at line {first.line})", here)
     if not isinstance(doc.data, dict):
         raise SpecError("the spec must be a mapping of keys (version, env, packages, …)", doc.key_location(()))
-    try:
-        spec = Spec.model_validate(doc.data)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = tuple(error["loc"])
-        raise SpecError(_describe(error, loc), doc.key_location(loc)) from None
+    data = doc.data
+    _keep_int_text(doc)
+    if not _valid(data):
+        from envlint.specmodel import validate  # pydantic: names the error
+
+        data = validate(doc)
+    spec = _build(data)
     spec._doc = doc
     return spec
 
 
-def _describe(error: dict, loc: tuple) -> str:
-    key = ".".join(str(part) for part in loc) or "(top level)"
-    kind = error["type"]
-    last = loc[-1] if loc else None
-    if kind == "extra_forbidden":
-        if len(loc) >= 3 and loc[-3] == "env":
-            model = EnvVarSpec
-        elif loc[0] == "services" and len(loc) == 3:
-            model = ServiceSpec
-        else:
-            model = Spec
-        allowed = list(model.model_fields)
-        close = get_close_matches(str(last), allowed, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"allowed here: {', '.join(allowed)}"
-        return f"unknown key {key!r}; {hint}"
-    if kind == "missing":
-        return f"missing required key {key!r}"
-    if last == "python" and kind == "string_pattern_mismatch":
-        return f"{key}: expected a version like \"3.12\" or \"3.12.4\", got {error['input']!r}"
-    if last == "[key]" and len(loc) >= 3 and loc[-3] == "env":
-        return f"{loc[-2]!r} is not a valid environment variable name (letters, digits, _)"
-    message = error["msg"].removeprefix("Value error, ")
-    if kind == "bool_type":
-        message += " (write true or false)"
-    if last in ("version", "port", "bind"):  # never echo env values: a default may be a secret
-        message += f", got {error['input']!r}"
-    return f"{key}: {message}"
+def _keep_int_text(doc: YamlDoc) -> None:
+    """Env defaults and build args are text: `default: 010` means "010", not the int 10 (a
+    float keeps its text already: YamlFloat). Replaced in place, as written in the file."""
+    data = doc.data
+    parts = [((), data)] + [(("services", n), e) for n, e in _items(data.get("services"))]
+    for prefix, part in parts:
+        if not isinstance(part, dict):
+            continue
+        env = _items(part.get("env"))
+        paths = [prefix + ("env", n, "default") for n, v in env if isinstance(v, dict) and "default" in v]
+        paths += [prefix + ("build_args", n) for n, _ in _items(part.get("build_args"))]
+        for path in paths:
+            if type(doc.data_at(path)) is int and path in doc.value_marks:
+                line, column, end_line, end_column = doc.value_marks[path]
+                if line == end_line:
+                    doc.data_at(path[:-1])[path[-1]] = doc.source_lines[line][column:end_column]
+
+
+def _items(value: object) -> list:
+    return list(value.items()) if isinstance(value, dict) else []
+
+
+def _build(data: dict) -> Spec:
+    """The spec of valid data (as the file has it, or as the models return it)."""
+    return _service(data, Spec)
+
+
+def _service(data: dict, kind: type = ServiceSpec):
+    values = {key: value for key, value in data.items() if key not in ("env", "services", "packages")}
+    if "python" in values:
+        values["python"] = _scalar_text(values["python"])
+    if "packages" in data:
+        values["packages"] = list(data["packages"])
+    if "env" in data:
+        values["env"] = {name: _env_var(var) for name, var in data["env"].items()}
+    if "build_args" in data:
+        values["build_args"] = {name: _scalar_text(value) for name, value in data["build_args"].items()}
+    if "services" in data:
+        values["services"] = {name: _service(entry) for name, entry in data["services"].items()}
+    return kind(**values, fields_set=frozenset(data))
+
+
+def _env_var(data: dict) -> EnvVarSpec:
+    values = dict(data)
+    if "default" in values:
+        values["default"] = _scalar_text(values["default"])
+    return EnvVarSpec(**values, fields_set=frozenset(data))
+
+
+_ENV_KEYS = frozenset(("required", "secret", "default", "description", "read_by"))
+PACKAGE_NAME = re.compile(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$")  # PEP 508 names
+_SERVICE_KEYS = frozenset(("python", "port", "bind", "packages", "env", "docker_target", "build_args"))
+_SPEC_KEYS = _SERVICE_KEYS | {"version", "service", "services", "blueprint"}
+
+
+def _valid(data: dict) -> bool:
+    """Whether the models accept `data`, as far as a plain reading can tell: True only when
+    they do; False sends the document to the models, which decide and explain."""
+    version = data.get("version")
+    service = data.get("service")
+    services = data.get("services", {})
+    blueprint = data.get("blueprint")
+    return (
+        data.keys() <= _SPEC_KEYS
+        and type(version) is int and version == 1
+        and (service is None or type(service) is str)
+        and (blueprint is None or (type(blueprint) is str and blueprint != ""))
+        and type(services) is dict
+        and not (service is not None and services)
+        and _valid_service(data)
+        and all(
+            type(name) is str and type(entry) is dict and entry.keys() <= _SERVICE_KEYS and _valid_service(entry)
+            for name, entry in services.items()
+        )
+    )
+
+
+def _valid_service(data: dict) -> bool:
+    python = _scalar_text(data.get("python"))
+    port = data.get("port")
+    packages = data.get("packages", [])
+    env = data.get("env", {})
+    target = data.get("docker_target")
+    build_args = data.get("build_args", {})
+    return (
+        (target is None or (type(target) is str and target != ""))
+        and type(build_args) is dict
+        and all(
+            type(name) is str and ENV_NAME.fullmatch(name) is not None and type(_scalar_text(value)) is str
+            for name, value in build_args.items()
+        )
+        and (python is None or (type(python) is str and _PYTHON.fullmatch(python) is not None))
+        and (port is None or (type(port) is int and 1 <= port <= 65535))
+        and _valid_bind(data.get("bind"))
+        and type(packages) is list
+        and _valid_packages(packages)
+        and type(env) is dict
+        and all(
+            type(name) is str and ENV_NAME.fullmatch(name) is not None and type(var) is dict and _valid_env_var(var)
+            for name, var in env.items()
+        )
+    )
+
+
+def _valid_bind(bind: object) -> bool:
+    if bind is None or bind == "localhost":
+        return True
+    if type(bind) is not str:
+        return False
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(bind.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _valid_packages(packages: list) -> bool:
+    if not all(type(text) is str and not isinstance(parse_pep508(text), str) for text in packages):
+        return False
+    names = [_package_name(text) for text in packages]
+    return len(set(names)) == len(names)
+
+
+def _valid_env_var(data: dict) -> bool:
+    default = _scalar_text(data.get("default"))
+    description = data.get("description")
+    return (
+        data.keys() <= _ENV_KEYS
+        and type(data.get("required", False)) is bool
+        and type(data.get("secret", False)) is bool
+        and (default is None or type(default) is str)
+        and (description is None or type(description) is str)
+        and type(data.get("read_by", [])) is list
+        and all(type(name) is str and PACKAGE_NAME.fullmatch(name) for name in data.get("read_by", []))
+    )
 
 
 def schema_text() -> str:
     """The JSON schema of envspec.yaml, as committed in schemas/envspec.schema.json."""
-    return json.dumps(Spec.model_json_schema(), indent=2, sort_keys=True) + "\n"
+    from envlint.specmodel import schema_text
+
+    return schema_text()
 
 
 if __name__ == "__main__":

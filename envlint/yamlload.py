@@ -23,6 +23,11 @@ from envlint.facts import Location, SourceText
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser is ~3.5x faster
 
 MAX_NODES = 1_000_000  # logical nodes after alias expansion; an alias bomb has billions
+MAX_DEPTH = 1_000  # nested collections; a Blueprint or spec nests fewer than 10 deep
+# 5x a 1,000-service render.yaml; PyYAML composes ~300 bytes and ~6 µs a node: 2 MB of one-character
+# list items is 1M nodes
+MAX_YAML_CHARS = 2 * 1024 * 1024
+_COMPOSE_SAFE = 5_000  # libyaml composes recursively in C: ~30,000 levels overflow an 8 MB stack
 
 
 class _CoreLoader(_Loader):
@@ -71,23 +76,30 @@ class YamlDoc:
     path: str
     data: object
     source_lines: list[str] = field(default_factory=list, repr=False)
-    key_marks: dict[tuple, Location] = field(default_factory=dict)
-    value_marks: dict[tuple, Location] = field(default_factory=dict)
+    # where each key and value is, as 0-based (line, column, end line, end column): made into a
+    # Location only when asked for, as few are (a 1,000-service render.yaml has 60,000 marks)
+    key_marks: dict[tuple, tuple[int, int, int, int]] = field(default_factory=dict)
+    value_marks: dict[tuple, tuple[int, int, int, int]] = field(default_factory=dict)
     duplicates: list[tuple[str, Location, Location]] = field(default_factory=list)  # key, here, first
-    styles: dict[tuple, str | None] = field(default_factory=dict)  # scalar style: None plain, '"', "'", "|", ">"
+    styles: dict[tuple, str] = field(default_factory=dict)  # scalar style, '"', "'", "|" or ">"; plain ones absent
 
     def key_location(self, path: tuple) -> Location:
         """Where the key of `path` is written; falls back to the nearest enclosing place."""
         while path:
             if path in self.key_marks:
-                return self.key_marks[path]
+                return self._location(self.key_marks[path])
             if path in self.value_marks:
-                return self.value_marks[path]
+                return self._location(self.value_marks[path])
             path = path[:-1]
-        return self.value_marks.get((), Location(self.path, 1, 1))
+        return self._location(self.value_marks[()]) if () in self.value_marks else Location(self.path, 1, 1)
 
     def value_location(self, path: tuple) -> Location:
-        return self.value_marks.get(path) or self.key_location(path)
+        span = self.value_marks.get(path)
+        return self.key_location(path) if span is None else self._location(span)
+
+    def _location(self, span: tuple[int, int, int, int]) -> Location:
+        line, column, end_line, end_column = span
+        return Location(self.path, line + 1, column + 1, end_line + 1, end_column + 1)
 
     def scalar_text(self, path: tuple) -> SourceText:
         """The string value at `path` as a SourceText whose offsets map to the file: quoted
@@ -125,19 +137,33 @@ def _location(path: str, node: yaml.Node) -> Location:
     return Location(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
+def _span(node: yaml.Node) -> tuple[int, int, int, int]:
+    start, end = node.start_mark, node.end_mark
+    return (start.line, start.column, end.line, end.column)
+
+
 def load_yaml(text: str, path: str) -> YamlDoc:
     """Parse one YAML document. Raises YamlError for syntax errors, several documents, tags
     other than the core ones (`!!python/object` is refused, never constructed) and alias bombs."""
+    if len(text) > MAX_YAML_CHARS:
+        raise YamlError(f"too large to check ({len(text):,} characters; envlint reads YAML files of up to "
+                        f"{MAX_YAML_CHARS:,})", Location(path, 1, 1))
     loader = _CoreLoader(text)
     try:
+        _check_depth(text, path)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         raise YamlError(f"YAML syntax error: {problem}", Location(path, line, column)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids; libyaml counts UTF-8 bytes
+        before = text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "ignore") \
+            if _Loader is not yaml.SafeLoader else text[: exc.position]
+        line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+        raise YamlError(f"YAML syntax error: {str(exc).splitlines()[0]}", Location(path, line, column)) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"YAML syntax error: {exc}", Location(path, 1, 1)) from None
+        raise YamlError(f"YAML syntax error: {str(exc).splitlines()[0]}", Location(path, 1, 1)) from None
     except RecursionError:
         raise YamlError("YAML nesting is too deep to read", Location(path, 1, 1)) from None
     finally:
@@ -146,6 +172,29 @@ def load_yaml(text: str, path: str) -> YamlDoc:
     if node is not None:
         doc.data = _Builder(doc).build(node)
     return doc
+
+
+def _check_depth(text: str, path: str) -> None:
+    """Raise YamlError when collections nest deeper than MAX_DEPTH, read from the parser's events
+    before the recursive composer sees them. Skipped when the text cannot nest deep enough to
+    endanger the composer: each block level needs a column of indentation or a `- `/`? ` (two
+    levels a column at most), each flow level a `[` or `{` (`${` is a shell variable)."""
+    flows = text.count("[") + text.count("{") - text.count("${")
+    if flows < 1_000 and re.search(r"[^\n]{1999}", text) is None:
+        return  # at most 999 + 2 * 1998 + 2 < _COMPOSE_SAFE levels; the builder checks MAX_DEPTH
+    loader = _CoreLoader(text)
+    depth = 0
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlError(f"YAML nesting deeper than {MAX_DEPTH:,} levels", Location(
+                        path, event.start_mark.line + 1, event.start_mark.column + 1))
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    finally:
+        loader.dispose()
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -187,36 +236,38 @@ class _Builder:
         self.doc = doc
 
     def build(self, root: yaml.Node) -> object:
-        if _logical_size(root, self.doc.path) > MAX_NODES:
-            raise YamlError(
-                f"more than {MAX_NODES:,} YAML nodes once aliases are expanded (an alias bomb?)",
-                _location(self.doc.path, root),
-            )
         # Iterative, so deep nesting cannot overflow Python's stack; an aliased node is built
-        # once and shared, as PyYAML does.
+        # once and shared, as PyYAML does, so building costs the distinct nodes only. A consumer
+        # walking the result meets every alias expanded: measure that when there are aliases.
+        aliased = False
         built: dict[int, object] = {}
         result: list = [None]
         stack: list[tuple[yaml.Node, tuple, object, object]] = [(root, (), result, 0)]
         while stack:
             node, path, parent, slot = stack.pop()
-            self.doc.value_marks.setdefault(path, _location(self.doc.path, node))
+            self.doc.value_marks[path] = _span(node)  # each path is reached once
             if id(node) in built:
                 parent[slot] = built[id(node)]
+                aliased = True
                 continue
+            if len(path) >= MAX_DEPTH and isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+                raise YamlError(f"YAML nesting deeper than {MAX_DEPTH:,} levels", _location(self.doc.path, node))
             if isinstance(node, yaml.MappingNode):
                 self._check_tag(node, "tag:yaml.org,2002:map")
                 value: object = {}
                 entries: dict = {}  # the last of duplicate keys wins, as in PyYAML
                 for key_node, value_node in node.value:
                     key = self._scalar_key(key_node)
-                    key_loc = _location(self.doc.path, key_node)
+                    key_span = _span(key_node)
                     if key in entries:
-                        self.doc.duplicates.append((str(key), key_loc, entries[key][0]))
-                    entries[key] = (key_loc, value_node)
-                for key, (key_loc, value_node) in entries.items():
-                    self.doc.key_marks.setdefault(path + (key,), key_loc)
+                        here, first = self.doc._location(key_span), self.doc._location(entries[key][0])
+                        self.doc.duplicates.append((str(key), here, first))
+                    entries[key] = (key_span, value_node)
+                for key, (key_span, value_node) in entries.items():
+                    child = path + (key,)
+                    self.doc.key_marks[child] = key_span
                     value[key] = None
-                    stack.append((value_node, path + (key,), value, key))
+                    stack.append((value_node, child, value, key))
             elif isinstance(node, yaml.SequenceNode):
                 self._check_tag(node, "tag:yaml.org,2002:seq")
                 value = [None] * len(node.value)
@@ -224,9 +275,15 @@ class _Builder:
                     stack.append((item, path + (index,), value, index))
             else:
                 value = self._scalar(node)
-                self.doc.styles[path] = node.style
+                if node.style:  # plain scalars (most) are left out: `styles.get` gives None
+                    self.doc.styles[path] = node.style
             built[id(node)] = value
             parent[slot] = value
+        if aliased and _logical_size(root, self.doc.path) > MAX_NODES:
+            raise YamlError(
+                f"more than {MAX_NODES:,} YAML nodes once aliases are expanded (an alias bomb?)",
+                _location(self.doc.path, root),
+            )
         return result[0]
 
     def _check_tag(self, node: yaml.Node, expected: str) -> None:

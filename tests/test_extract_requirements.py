@@ -17,18 +17,13 @@ import pytest
 from envlint.extract.requirements import _shell_words, parse_requirements_file, requirement_from_line
 from envlint.facts import FileArg, Location, Problem, Requirement
 from envlint.repo import Repo
+from fixture_tree import write_tree
 
 TOP = "requirements.txt"
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_bytes(content.encode("utf-8"))  # keep \r and friends exactly as written
+    write_tree(root, files)
 
 
 def parse(tmp_path: Path, text: str | bytes | None = None, *, files: dict | None = None, top: str = TOP,
@@ -545,3 +540,37 @@ def test_top_file_outside_the_repository_is_not_read(tmp_path):
     result = parse_requirements_file(Repo(tmp_path / "repo"), "../outside.txt")
     assert result.requirements == [] and result.files_read == []
     assert only_problem(result, "outside-repo").location == Location("../outside.txt", 1, 1)
+
+
+def test_simple_requirement_fast_path_reads_as_packaging_does():
+    """envlint.extract.requirements reads `name`, `name==1.2` and the like without packaging;
+    for every string its fast pattern accepts, the result must be packaging's, and strings it
+    does not accept go to packaging. Random strings near the pattern's edges, both ways."""
+    from packaging.requirements import InvalidRequirement
+    from packaging.requirements import Requirement as PackagingRequirement
+
+    from envlint.extract import requirements as module
+    from envlint.facts import normalize_name
+
+    rng = random.Random(508)
+    alphabet = "aZ9._-"
+    operators = ["", "==", "!=", ">=", "<=", "<", ">", "~=", "===", "=", " == "]
+    versions = ["1", "1.0", "01.2.30", "1.*", "1.0a1", "1.0.post1", "v1", "1.", ".1", "1..2", "1.0+local", ""]
+    texts = {"flask", "flask==3.0.3", "Flask_SQL.Alchemy>=2", "a", "1==1", "-a", "a-", "a_", "_a", " a", "a "}
+    for _ in range(3000):
+        name = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5)))
+        texts.add(name + rng.choice(operators) + rng.choice(versions))
+    simple = 0
+    for text in sorted(texts):
+        if not module._SIMPLE_REQUIREMENT.fullmatch(text):
+            continue
+        simple += 1
+        module._PEP508_CACHE.pop(text, None)
+        try:
+            parsed = PackagingRequirement(text)
+        except InvalidRequirement:
+            pytest.fail(f"the fast path accepts {text!r}, packaging does not")
+        assert module.parse_pep508(text) == (
+            normalize_name(parsed.name), str(parsed.specifier), None, None, ()
+        ), text
+    assert simple > 100

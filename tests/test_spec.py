@@ -110,11 +110,11 @@ def test_schema_accepts_the_example_and_rejects_unknown_keys():
 
 
 def test_example_spec_loads():
-    from envlint.spec import EnvVarSpec, Spec
+    from envlint.specmodel import EnvVarSpec, Spec
 
     spec = load_spec((ROOT / "envspec.example.yaml").read_text(), "envspec.example.yaml")
-    assert spec.model_fields_set == set(Spec.model_fields) - {"services"}, "the example must show every key"
-    shown = set().union(*(var.model_fields_set for var in spec.env.values()))
+    assert spec.fields_set == set(Spec.model_fields) - {"services"}, "the example must show every key"
+    shown = set().union(*(var.fields_set for var in spec.env.values()))
     assert shown == set(EnvVarSpec.model_fields), "the example must show every env key"
 
 
@@ -129,3 +129,99 @@ def test_example_services_block_is_valid_once_uncommented():
     spec = load_spec("\n".join(rest + block) + "\n", "envspec.example.yaml")
     assert list(spec.services) == ["ecommerce-supply-scout-1", "supply-scout-worker"]
     assert spec.services["supply-scout-worker"].env["QUEUE_URL"].required is True
+
+
+# --- the plain reading (envlint.spec) against the models (envlint.specmodel) ----------------------
+
+
+def test_plain_classes_have_the_models_fields_and_defaults():
+    import dataclasses
+
+    from envlint import spec as plain
+    from envlint import specmodel
+
+    for ours, model in ((plain.EnvVarSpec, specmodel.EnvVarSpec), (plain.ServiceSpec, specmodel.ServiceSpec),
+                        (plain.Spec, specmodel.Spec)):
+        fields = [f for f in dataclasses.fields(ours) if f.init and f.name != "fields_set"]
+        assert [f.name for f in fields] == list(model.model_fields), ours.__name__
+        for f in fields:
+            default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+            expected = model.model_fields[f.name].get_default(call_default_factory=True)
+            if f.name != "version":  # required in the file; the plain class needs some default
+                assert default == expected, (ours.__name__, f.name)
+    assert plain._SPEC_KEYS == set(specmodel.Spec.model_fields)
+    assert plain._SERVICE_KEYS == set(specmodel.ServiceSpec.model_fields)
+    assert plain._ENV_KEYS == set(specmodel.EnvVarSpec.model_fields)
+
+
+def _variants():
+    """Documents around the spec's edges: every key given values of every YAML type, at the top
+    level, in a `services:` entry and in an env variable."""
+    from envlint.yamlload import YamlFloat
+
+    values = [
+        None, True, False, 0, 1, 2, 5000, 65535, 65536, -1, "", "x", "1", "3", "3.12", "3.12.4", "3.12.4.1", "3.x",
+        "3.12\n", "0.0.0.0", "[::1]", "::1", "localhost", "lclhost", "10.0.0.256", YamlFloat("3.10"), YamlFloat("1.5"),
+        YamlFloat(".inf"), [], ["flask==3"], ["flask==3", "Flask==4"], ["sdk=1"], ["x; python_version<'3'"], [1],
+        ["a[b]>=1,<2"], ["name @ https://example.com/x.whl"], {}, {"A": {}}, {"1A": {}}, {"A\n": {}}, {"A": None},
+        {"A": {"required": True, "secret": False, "default": YamlFloat("3.10"), "description": "d"}},
+        {"A": {"default": 4}}, {"A": {"default": True}}, {"A": {"description": 4}}, {"A": {"requird": True}},
+        {"api": {}}, {"api": {"port": 80}}, {"api": {"prot": 80}}, {"api": {"version": 1}}, {1: {}}, {"api": None},
+        {"api": {"packages": ["flask==3"], "env": {"B": {"required": True}}}},
+    ]
+    base = {"version": 1, "port": 5000, "packages": ["flask==3.0.3"], "env": {"A": {"required": True}}}
+    yield base
+    for key in ["version", "service", "services", "python", "port", "bind", "packages", "env", "other"]:
+        for value in values:
+            yield {**base, key: value}
+            if key not in ("version", "service", "services"):
+                yield {**base, "services": {"api": {key: value}}}
+        yield {k: v for k, v in base.items() if k != key}
+    for key in ["required", "secret", "default", "description", "other"]:
+        for value in values:
+            yield {**base, "env": {"A": {key: value}}}
+            yield {**base, "services": {"api": {"env": {"A": {key: value}}}}}
+    yield {**base, "service": "api", "services": {"api": {}}}
+    yield {**base, "service": "api", "services": {}}
+
+
+def test_plain_reading_accepts_only_what_the_models_accept_and_reads_it_alike():
+    """`envlint.spec._valid` must never accept what the models reject, and what it accepts it
+    must read as the models do. (It may send a valid document to the models: that is only slower.)"""
+    from pydantic import ValidationError
+
+    from envlint import spec as plain
+    from envlint import specmodel
+
+    accepted = rejected = 0
+    for data in _variants():
+        try:
+            model = specmodel.Spec.model_validate(data)
+        except ValidationError:
+            assert not plain._valid(data), data
+            rejected += 1
+            continue
+        dumped = model.model_dump(exclude_unset=True)
+        if plain._valid(data):
+            accepted += 1
+            ours, theirs = plain._build(data), plain._build(dumped)
+            assert ours == theirs, data
+            assert ours.fields_set == model.model_fields_set, data
+            assert [v.fields_set for v in ours.env.values()] == [v.model_fields_set for v in model.env.values()]
+            assert {n: e.fields_set for n, e in ours.services.items()} == {
+                n: e.model_fields_set for n, e in model.services.items()
+            }
+    assert accepted > 100 and rejected > 100, (accepted, rejected)
+
+
+def test_a_valid_spec_is_read_without_pydantic():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from envlint.spec import load_spec; "
+        f"load_spec(open({str(ROOT / 'envspec.example.yaml')!r}).read(), 'envspec.yaml'); "
+        "print('pydantic' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "False"

@@ -74,3 +74,11 @@ def test_block_scalar_source_text_maps_lines():
     text = doc.scalar_text(("cmd",))
     offset = text.text.index("b==2")
     assert str(text.span(offset, offset + 4)) == "r.yaml:3:15"
+
+
+def test_recursive_alias_is_refused_and_plain_aliases_are_shared():
+    with pytest.raises(YamlError, match="contains it"):
+        load_yaml("a: &a [1, *a]\n", "loop.yaml")
+    doc = load_yaml("a: &x {k: 1}\nb: *x\n", "ok.yaml")
+    assert doc.data == {"a": {"k": 1}, "b": {"k": 1}} and doc.data["a"] is doc.data["b"]
+    assert str(doc.value_location(("b",))) == "ok.yaml:1:4"  # an alias is located at its anchor

@@ -40,8 +40,6 @@ import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from packaging.version import InvalidVersion
-from packaging.version import Version as _Version
 
 from envlint.extract.requirements import _editable, requirement_from_line, requirement_from_string
 from envlint.facts import Command, FileArg, Install, Listen, Location, Problem, Requirement, SourceText, Word
@@ -54,6 +52,7 @@ _SHELL_SYNTAX = "shell-syntax"
 # XCU 2.2/2.3: blanks separate words; these characters end an unquoted word.
 _BLANKS = " \t\r"
 _META = frozenset(" \t\r\n|&;<>()")
+_PLAIN = re.compile(r"[^ \t\r\n|&;<>()\\'\"$`]+")  # neither _META nor quoting nor expansion
 _OPERATORS = ("&&", "||", ";;", "|&")
 # Redirections (XCU 2.7, plus bash's `&>`, `&>>`, `<<<`): an optional IO number, then the operator.
 _REDIRECT = re.compile(r"\d*(?:<<<|<<-|<<|>>|>&|<&|<>|>\||&>>|&>|>|<)")
@@ -271,10 +270,11 @@ class _Lexer:
                 self._dollar(chars, pos, params, False)
             elif c == "`":
                 self._backquote(chars, pos)
-            else:
-                chars.append(c)
-                pos.append(at)
-                self.pos += 1
+            else:  # a run of plain characters at once (chars holds pieces; `pos` one entry per character)
+                stop = _PLAIN.match(s, at, end).end()
+                chars.append(s[at:stop])
+                pos += range(at, stop)
+                self.pos = stop
         self.pos = min(self.pos, end)
         return _W("".join(chars), quoted, pos, start, self.pos, self.locate, tuple(params))
 
@@ -316,7 +316,7 @@ class _Lexer:
                 self.problem("`${` is never closed", at)
             match = _PARAM.fullmatch(s, at + 2, stop - 1 if close <= end else end)
             if match:
-                first = len(chars)
+                first = len(pos)
                 params.append(_Param(first, first + stop - at, match.group(1), match.group(2) or "", match.group(3),
                                      in_double))
         else:
@@ -327,7 +327,7 @@ class _Lexer:
                 self.pos += 1
                 return
             stop = match.end()
-            first = len(chars)
+            first = len(pos)
             params.append(_Param(first, first + stop - at, match.group(), "", "", in_double))
         stop = min(stop, end)
         chars += s[at:stop]
@@ -1184,8 +1184,10 @@ def _poetry_constraint(constraint: str) -> str | None:
 
 
 def _poetry_upper(op: str, version: str) -> str | None:
+    from packaging.version import InvalidVersion, Version
+
     try:
-        parsed = _Version(version)
+        parsed = Version(version)
     except InvalidVersion:
         return None
     release = list(parsed.release)

@@ -15,11 +15,6 @@ import posixpath
 import re
 import urllib.parse
 
-from packaging.markers import InvalidMarker, Marker
-from packaging.requirements import InvalidRequirement
-from packaging.requirements import Requirement as PackagingRequirement
-from packaging.utils import InvalidWheelFilename, parse_wheel_filename
-
 from envlint.facts import FileArg, Location, Problem, Requirement, RequirementsFile, SourceText, normalize_name
 from envlint.repo import ReadError, Repo
 
@@ -77,24 +72,52 @@ def requirement_from_string(
     """A PEP 508 requirement string as a located `Requirement`, or a `Problem` saying why it is
     not one, with pip's hints (constructors.py `_parse_req_string`). A string that only fails
     because of a `${VAR}` pip would fill in is "requirement-unresolved", not a user error."""
-    try:
-        parsed = PackagingRequirement(text)
-    except InvalidRequirement as exc:
-        return _invalid(text, str(exc).splitlines()[0], location)
-    if parsed.url and _scheme(parsed.url) not in _URL_SCHEMES:
-        return Problem(_SYNTAX, f"{text!r}: pip cannot fetch {parsed.url!r}, it is not an http(s), file, "
+    parsed = parse_pep508(text)
+    if isinstance(parsed, str):
+        return _invalid(text, parsed, location)
+    name, specifier, marker, url, extras = parsed
+    if url and _scheme(url) not in _URL_SCHEMES:
+        return Problem(_SYNTAX, f"{text!r}: pip cannot fetch {url!r}, it is not an http(s), file, "
                        "ftp or git+/hg+/svn+/bzr+ URL; pip stops here", location)
-    return Requirement(
-        name=normalize_name(parsed.name),
-        specifier=str(parsed.specifier),
-        text=text,
-        location=location,
-        marker=str(parsed.marker) if parsed.marker else None,
-        url=parsed.url,
-        extras=tuple(sorted({normalize_name(extra) for extra in parsed.extras})),  # PEP 685
-        editable=editable,
-        constraint=constraint,
-    )
+    return Requirement(name, specifier, text, location, marker, url, extras, editable, constraint)
+
+
+# `name`, `name==1.2.3`, `name>=2`: most requirements in the wild. packaging reads them the same
+# way (tests/test_extract_requirements.py compares the two) at a fraction of the cost, and a
+# repository of only such lines never imports packaging.requirements (~25 ms).
+_SIMPLE_REQUIREMENT = re.compile(r"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?:(==|!=|>=|<=|<|>)([0-9]+(?:\.[0-9]+)*))?")
+_PEP508_CACHE: dict[str, tuple | str] = {}
+
+
+def parse_pep508(text: str) -> tuple[str, str, str | None, str | None, tuple[str, ...]] | str:
+    """A PEP 508 string as packaging reads it: (normalised name, canonical specifier text,
+    marker text or None, URL or None, sorted normalised extras); else the first line of
+    packaging's error message. Each distinct string is parsed once."""
+    found = _PEP508_CACHE.get(text)
+    if found is not None:
+        return found
+    simple = _SIMPLE_REQUIREMENT.fullmatch(text)
+    if simple:
+        name, operator, version = simple.groups()
+        found = (normalize_name(name), f"{operator}{version}" if operator else "", None, None, ())
+    else:
+        from packaging.requirements import InvalidRequirement
+        from packaging.requirements import Requirement as PackagingRequirement
+
+        try:
+            parsed = PackagingRequirement(text)
+        except InvalidRequirement as exc:
+            found = str(exc).splitlines()[0]
+        else:
+            found = (
+                normalize_name(parsed.name),
+                str(parsed.specifier),
+                str(parsed.marker) if parsed.marker else None,
+                parsed.url,
+                tuple(sorted({normalize_name(extra) for extra in parsed.extras})),  # PEP 685
+            )
+    _PEP508_CACHE[text] = found
+    return found
 
 
 def _invalid(text: str, detail: str, location: Location) -> Problem:
@@ -133,11 +156,15 @@ def requirement_from_line(
     the version), or a local project path (`FileArg(".")`). pip looks at the disk to tell a
     directory from a name; envlint does not know pip's working directory, so anything that
     looks like a path and is neither an archive nor a valid PEP 508 string counts as one."""
+    if _SIMPLE_REQUIREMENT.fullmatch(text) and not _is_archive(text):  # `name==1.2`: what the steps below make of it
+        return requirement_from_string(text, location, constraint=constraint)
     sep = "; " if _is_url(text) else ";"  # URLs may contain ';', so pip wants "; " after them
     head, _, marker_text = text.partition(sep)
     head, marker_text = head.strip(), marker_text.strip()
     marker = None
     if marker_text:
+        from packaging.markers import InvalidMarker, Marker
+
         try:
             marker = str(Marker(marker_text))
         except InvalidMarker as exc:
@@ -265,6 +292,8 @@ def _link_filename(link: str) -> str:
 
 
 def _wheel_name_version(filename: str) -> tuple[str, str] | None:
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+
     try:
         name, version, _, _ = parse_wheel_filename(filename)
         return name, str(version)
@@ -523,7 +552,7 @@ class _Reader:
         def span(start: int, end: int) -> Location:  # offsets in `options_text`
             return source.span(line.start + (at or 0) + start, line.start + (at or 0) + end)
 
-        options, leftovers = self.options(options_text, span)
+        options, leftovers = self.options(options_text, span) if options_text else ([], [])
         editables = [o for o in options if o.name == "--editable"]
         if args:  # ParsedLine: a requirement wins over everything else on the line
             where_written = source.span(line.start, line.start + len(args))

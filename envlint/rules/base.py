@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from envlint.facts import Build, Facts, Location
 from envlint.findings import Finding, Severity
+from envlint.secrets import mask_urls
 from envlint.spec import Spec
 
 Check = Callable[[Facts, "Spec | None"], Iterable[tuple[Location, str]]]
@@ -33,7 +34,7 @@ class Rule:
 
     def run(self, facts: Facts, spec: Spec | None) -> list[Finding]:
         return [
-            Finding(self.code, self.name, self.severity, message, location)
+            Finding(self.code, self.name, self.severity, mask_urls(message), location)  # no URL credentials
             for location, message in self.check(facts, spec)
         ]
 
@@ -61,8 +62,9 @@ def scopes(facts: Facts, spec: Spec | None) -> list[Scope]:
     if spec is None:
         return []
     if spec.services:
-        return [Scope(spec.for_service(name), _named(facts, name), False) for name in spec.services]
-    return [Scope(spec, facts.builds if spec.service is None else _named(facts, spec.service), True)]
+        named = _by_service(facts)
+        return [Scope(spec.for_service(name), named.get(name, []), False) for name in spec.services]
+    return [Scope(spec, facts.builds if spec.service is None else _by_service(facts).get(spec.service, []), True)]
 
 
 def described(facts: Facts, spec: Spec | None) -> dict[int, Spec]:
@@ -70,5 +72,10 @@ def described(facts: Facts, spec: Spec | None) -> dict[int, Spec]:
     return {id(build): scope.spec for scope in scopes(facts, spec) for build in scope.builds}
 
 
-def _named(facts: Facts, name: str) -> list[Build]:
-    return [b for b in facts.builds if b.service is not None and b.service.name == name]
+def _by_service(facts: Facts) -> dict[str, list[Build]]:
+    """The builds of each render.yaml service, by service name."""
+    named: dict[str, list[Build]] = {}
+    for build in facts.builds:
+        if build.service is not None:
+            named.setdefault(build.service.name, []).append(build)
+    return named

@@ -48,8 +48,9 @@ def unknown_service(facts, spec):
     known = f"render.yaml has {', '.join(repr(n) for n in names)}" if names else "there is no render.yaml service"
     wanted = [(spec.service, ("service",))] if spec.service is not None else []
     wanted += [(name, ("services", name)) for name in spec.services]
+    present = set(names)
     for name, path in wanted:
-        if name not in names:
+        if name not in present:
             yield spec.where(*path), f"the spec describes service {name!r} but {known}"
 
 

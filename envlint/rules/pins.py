@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
-
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
+from functools import lru_cache
 
 from envlint.facts import Build, Facts, Installed, Requirement
 from envlint.findings import Severity
@@ -40,15 +39,25 @@ def scoped(facts: Facts, spec: Spec | None) -> Iterator[tuple[Scope, list[Requir
             yield scope, list(found.values())
 
 
-def _version(text: str) -> Version | None:
+@lru_cache(maxsize=None)
+def _version(text: str):
+    """packaging's Version of `text`, None when it is not one. packaging is imported only here
+    and in `_admits`, when a pin is more than release numbers (~7 ms of a small check)."""
+    from packaging.version import InvalidVersion, Version
+
     try:
         return Version(text)
     except InvalidVersion:
         return None
 
 
+@lru_cache(maxsize=None)
 def _admits(specifier: str, version: str) -> bool | None:
     """Whether a specifier admits a version; None when either cannot be read."""
+    if specifier.startswith("==") and _RELEASE.fullmatch(specifier[2:]) and _RELEASE.fullmatch(version):
+        return _same_version(specifier[2:]) == _same_version(version)  # `==1.2` against `1.2.0`
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     parsed = _version(version)
     try:
         return None if parsed is None else SpecifierSet(specifier).contains(parsed, prereleases=True)
@@ -56,9 +65,33 @@ def _admits(specifier: str, version: str) -> bool | None:
         return None
 
 
+_RELEASE = re.compile(r"[0-9]+(?:\.[0-9]+)*")  # a plain release: `1.2.0`
+
+
+@lru_cache(maxsize=None)
+def _same_version(text: str) -> object:
+    """What two pins must share to install the same version, as packaging compares versions:
+    for a plain release its numbers without trailing zeros (`1.0` is `1.0.0`, `v1.0` too);
+    any other version as parsed; text that is no PEP 440 version as itself.
+    (tests/test_rules_pins.py compares this with packaging.)"""
+    if _RELEASE.fullmatch(text):
+        return _release([int(part) for part in text.split(".")])
+    parsed = _version(text)
+    if parsed is None:
+        return ("text", text)
+    if parsed.epoch == 0 and parsed.pre is None and parsed.post is None and parsed.dev is None and parsed.local is None:
+        return _release(list(parsed.release))
+    return parsed
+
+
+def _release(numbers: list[int]) -> tuple:
+    while len(numbers) > 1 and numbers[-1] == 0:
+        numbers.pop()
+    return ("release", tuple(numbers))
+
+
 def _differ(a: str, b: str) -> bool:
-    va, vb = _version(a), _version(b)
-    return (va != vb) if va is not None and vb is not None else a != b
+    return _same_version(a) != _same_version(b)
 
 
 def overrides(build: Build) -> Iterator[tuple[Installed, Installed, str]]:
@@ -126,11 +159,14 @@ def pin_rejected_by_spec(facts, spec):
 
 @rule("EL102", "pin-mismatch", Severity.ERROR)
 def pin_mismatch(facts, spec):
-    """One package pinned to different versions in two places.
+    """One package pinned to different versions in two places that end up in one environment.
 
     What it does: finds exact pins of the same package (names compared after PEP 503
-    normalisation) that disagree, in any two sources, with or without a spec. Pairs where a later
-    install replaces an earlier one are reported by EL103 instead.
+    normalisation) that disagree, with or without a spec. Two pins are compared when one build
+    installs both, or when either is in a file no build installs (a requirements file someone
+    installs by hand, a Dockerfile stage nothing copies from). Pins that only separate builds
+    install (two services of a monorepo, two images) are not compared: each image has its own
+    packages. Pairs where a later install replaces an earlier one are reported by EL103 instead.
 
     Why is this bad? In one pip command the two pins make the install fail
     (ResolutionImpossible); in two commands one silently wins, and which one depends on the
@@ -146,27 +182,42 @@ def pin_mismatch(facts, spec):
         for build in facts.builds
         for later, earlier, _ in overrides(build)
     }
-    groups: dict[str, list[Requirement]] = defaultdict(list)
+    builds_of: dict[tuple, set[int]] = defaultdict(set)  # (location, name) -> the builds installing it
+    for index, build in enumerate(facts.builds):
+        for item in build.installs:
+            builds_of[(item.requirement.location, item.requirement.name)].add(index)
+    groups: dict[tuple, list[Requirement]] = defaultdict(list)
     for source in sources(facts):
         if source.pinned_version is not None:
-            groups[source.name].append(source)
+            groups[(source.name, source.marker)].append(source)
     for pins in groups.values():
-        pins.sort(key=lambda r: (r.location.path, r.location.line, r.location.column))
+        if len({_same_version(p.pinned_version) for p in pins}) < 2:
+            continue  # one version everywhere: the common case, and nothing to pair
+        pins.sort(key=_place)
+        loose = [p for p in pins if not builds_of[(p.location, p.name)]]
+        by_build: dict[int, list[Requirement]] = defaultdict(list)
         for pin in pins:
-            other = next(
-                (
-                    o for o in pins
-                    if o.marker == pin.marker
-                    and _differ(o.pinned_version, pin.pinned_version)
-                    and frozenset((o.location, pin.location)) not in replaced
-                ),
-                None,
-            )
+            for index in builds_of[(pin.location, pin.name)]:
+                by_build[index].append(pin)
+        for pin in pins:
+            own = builds_of[(pin.location, pin.name)]
+            pools = [by_build[i] for i in own] + [loose] if own else [pins]
+            version = _same_version(pin.pinned_version)
+            found = [
+                next((o for o in pool if _same_version(o.pinned_version) != version
+                      and frozenset((o.location, pin.location)) not in replaced), None)
+                for pool in pools
+            ]
+            other = min((o for o in found if o is not None), key=_place, default=None)
             if other is not None:
                 yield pin.location, (
                     f"{pin.name} is pinned to {pin.pinned_version} here but to "
                     f"{other.pinned_version} at {other.location.short()}"
                 )
+
+
+def _place(requirement: Requirement) -> tuple:
+    return (requirement.location.path, requirement.location.line, requirement.location.column)
 
 
 @rule("EL103", "pin-overridden", Severity.ERROR)
