@@ -25,7 +25,7 @@ from envlint.findings import Finding, Severity
 
 FAIL_ON = ("error", "warning", "info", "never")
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
-KEYS = ("select", "ignore", "severity", "per-file-ignores", "fail-on")
+KEYS = ("select", "ignore", "severity", "per-file-ignores", "fail-on", "exclude")
 
 
 class ConfigError(Exception):
@@ -40,6 +40,7 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     fail_on: str = "error"
     prefix: str = ""  # the checked PATH relative to the config file's directory, for per-file patterns
+    exclude: tuple[str, ...] = ()  # globs of Python files the code scan does not read (besides tests)
 
 
 def find_root(path: Path) -> Path:
@@ -85,7 +86,19 @@ def load(file: Path, checked: Path) -> Config:
         per_file_ignores=_per_file(table.get("per-file-ignores", {}), where),
         fail_on=fail_on,
         prefix=relative(checked, file.parent),
+        exclude=_globs(table.get("exclude", []), where),
     )
+
+
+def excluded(path: str, config: Config) -> bool:
+    """Whether the code scan leaves out `path` (relative to the checked PATH): `exclude` globs
+    match as per-file-ignores do; a directory's glob (`scripts/` or `scripts`) covers its files."""
+    full = posixpath.normpath(posixpath.join(config.prefix, path))
+    for pattern in config.exclude:
+        directory = pattern.removeprefix("./").rstrip("/")
+        if _path_matches(pattern.rstrip("/"), full) or full.startswith(directory + "/"):
+            return True
+    return False
 
 
 def parse_selectors(values: tuple[str, ...], option: str) -> tuple[str, ...]:
@@ -178,6 +191,12 @@ def _severities(value, where) -> dict[str, Severity]:
     return levels
 
 
+def _globs(value, where) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{where('exclude')}: exclude must be a list of globs, e.g. [\"scripts/\", \"*_local.py\"]")
+    return tuple(value)
+
+
 def _per_file(value, where) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where('per-file-ignores')}: per-file-ignores must be a table of \"glob\" = [codes]")
@@ -188,8 +207,10 @@ def _per_file(value, where) -> tuple[tuple[str, tuple[str, ...]], ...]:
 def _read(file: Path) -> str:
     try:
         return file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{_shown(file)}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    except UnicodeDecodeError as exc:  # worded as repo.decode words it for the files it reads
+        raise ConfigError(f"{_shown(file)}: not valid UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{_shown(file)}: cannot read: {exc.strerror or exc}") from None
 
 
 @functools.lru_cache(maxsize=None)
@@ -210,6 +231,8 @@ def _table(file: Path):
             place += f":{match[1]}:{match[2]}" if match[1] else f":{max(len(text.splitlines()), 1)}"
         reason = str(exc)[: match.start()] if match else str(exc)
         raise ConfigError(f"{place}: invalid TOML: {reason}") from None
+    except RecursionError:  # tomllib recurses per nested array or inline table
+        raise ConfigError(f"{_shown(file)}: invalid TOML: arrays or inline tables nested too deep to read") from None
     tool = document.get("tool")
     return tool.get("envlint") if isinstance(tool, dict) else None
 

@@ -7,22 +7,16 @@ columns 1-based and counted in characters.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 from envlint.extract.codescan import EnvRead, scan_env_reads
 from envlint.facts import Location
 from envlint.repo import Repo
+from fixture_tree import write_tree
 
 
 def scan(tmp_path: Path, files: dict[str, str | bytes], paths: list[str] | None = None):
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    write_tree(tmp_path, files, dedent=True)
     return scan_env_reads(Repo(tmp_path), paths)
 
 
@@ -581,20 +575,25 @@ def test_settings_base_class_in_another_module(tmp_path):
 def test_bad_files_are_problems_and_the_scan_goes_on(tmp_path):
     reads, problems = scan(tmp_path, {
         "a_good.py": 'import os\nos.environ["ONE"]\n',
-        "b_syntax.py": "import os\n\ndef broken(:\n    pass\n",
-        "c_binary.py": b"x = '\xff'\n",
-        "d_nul.py": b"x = 1\x00\n",
+        "b_syntax.py": "import os\n\ndef broken(:\n    os.environ\n",
+        "c_binary.py": b"x = '\xff'  # os.environ\n",
+        "d_nul.py": b"x = 1\x00  # os.environ\n",
+        "g_unparsed.py": "def broken(:\n",  # says nothing of the environment: never parsed
         "e_good.py": 'from os import getenv\ngetenv("TWO")\n',
+        "f_latin1.py": b'# -*- coding: latin-1 -*-\nimport os\nos.environ["CAF\xc9"]\nos.environ["THREE"]\n',
         "notes.txt": 'os.environ["NOT_PYTHON"]\n',
         ".venv/lib/skipped.py": 'import os\nos.environ["IN_VENV"]\n',
     })
     assert rows(reads, with_path=True) == [
         ("ONE", "a_good.py:2:12", None, False, True, False, "os.environ[]"),
         ("TWO", "e_good.py:2:8", None, False, False, False, "os.getenv"),
+        ("CAF\u00c9", "f_latin1.py:3:12", None, False, True, False, "os.environ[]"),
+        ("THREE", "f_latin1.py:4:12", None, False, True, False, "os.environ[]"),
     ]
+    # a stray file must not stop the check: every failure is EL006's kind, never "unreadable"
     assert [(p.kind, p.location.path, p.location.line) for p in problems] == [
         ("python-syntax", "b_syntax.py", 3),
-        ("unreadable", "c_binary.py", 1),
+        ("python-syntax", "c_binary.py", 1),
         ("python-syntax", "d_nul.py", 1),
     ]
     assert problems[0].message.startswith("b_syntax.py does not parse: ")
@@ -606,3 +605,25 @@ def test_only_the_given_paths_are_scanned(tmp_path):
         "two.py": 'import os\nos.environ["TWO"]\n',
     }, paths=["two.py"])
     assert problems == [] and [r.name for r in reads] == ["TWO"]
+
+
+def test_files_that_do_not_name_the_environment_are_parsed_only_when_needed(tmp_path):
+    # only main.py and settings.py say environ/getenv/BaseSettings; the constant two files away,
+    # the wrapper's caller and the settings subclass are found by following what those use
+    reads, problems = scan(tmp_path, {
+        "main.py": 'import os\nfrom names import KEY\nAPI = os.environ[KEY]\n\ndef env(name):\n'
+                   '    return os.getenv(name)\n',
+        "names.py": "from deeper import BASE\nKEY = BASE + '_KEY'\n",
+        "deeper.py": "BASE = 'OPENAI'\n",
+        "caller.py": "from main import env\nREGION = env('REGION')\n",
+        "settings.py": "from pydantic_settings import BaseSettings\n\nclass Base(BaseSettings):\n    debug: bool = False\n",
+        "prod.py": "from settings import Base\n\nclass Prod(Base):\n    db_url: str\n",
+        "unrelated.py": "def broken(:\n",  # never parsed: no problem reported
+    })
+    assert problems == []
+    assert rows(reads, with_path=True) == [
+        ("REGION", "caller.py:2:14", None, False, False, False, "wrapper env()"),
+        ("OPENAI_KEY", "main.py:3:18", None, False, True, False, "os.environ[]"),
+        ("DB_URL", "prod.py:4:5", None, False, True, False, "settings field"),
+        ("DEBUG", "settings.py:4:5", "False", True, False, False, "settings field"),
+    ]

@@ -124,7 +124,7 @@ def test_explicit_config_file(tmp_path):
      "envlint: pyproject.toml:6: unknown rule code or prefix 'EL77' in ignore\n"),
     ('[tool.envlint]\nselct = ["EL1"]\n',
      "envlint: pyproject.toml:2: unknown key 'selct' in [tool.envlint] "
-     "(known: select, ignore, severity, per-file-ignores, fail-on)\n"),
+     "(known: select, ignore, severity, per-file-ignores, fail-on, exclude)\n"),
     ('[tool.envlint]\nselect = "EL1"\n',
      'envlint: pyproject.toml:2: select must be a list of rule codes, e.g. ["EL1", "EL201"]\n'),
     ('[tool.envlint]\nfail-on = "sometimes"\n',

@@ -57,25 +57,15 @@ from __future__ import annotations
 import ast
 import contextlib
 import gc
+import importlib.util
 import re
 import warnings
-from dataclasses import dataclass
 
-from envlint.facts import Location, Problem
-from envlint.repo import ReadError, Repo
+from envlint.extract.pyentry import node_location
+from envlint.facts import EnvRead, Location, Problem
+from envlint.repo import ReadError, Repo, decode
 
-
-@dataclass(frozen=True)
-class EnvRead:
-    """One place the code reads an environment variable."""
-
-    name: str
-    location: Location  # the expression naming the variable; the field, for settings classes
-    default: str | None = None  # the literal default as text, when there is one
-    has_default: bool = False  # also True when the default is not a literal
-    required: bool = False  # the read raises (or the settings class fails) without the variable
-    secret: bool = False  # a SecretStr/SecretBytes settings field
-    how: str = ""  # "os.environ[]", "os.environ.get", "os.getenv", "settings field", "wrapper env()", …
+__all__ = ["EnvRead", "scan_env_reads"]
 
 
 _MAX_DEPTH = 12  # constant -> constant chains, base classes followed
@@ -101,49 +91,79 @@ _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
+_MENTIONS = re.compile(rb"environ|getenv|BaseSettings")  # what a file that reads by itself must say
+
+
 def scan_env_reads(repo: Repo, paths: list[str] | None = None) -> tuple[list[EnvRead], list[Problem]]:
     """Every environment read in the `*.py` files `repo.walk()` yields (or in `paths`), sorted by
     location, and the files that could not be read or parsed. Wrappers, constants and settings
-    base classes are resolved among the scanned files only."""
+    base classes are resolved among the scanned files only.
+
+    Parsing is most of the cost, so only files that can matter are parsed: those whose text
+    says `environ`, `getenv` or `BaseSettings`; then, until nothing changes, the repository
+    modules they import (constants, base classes) and files that name a wrapper function or
+    settings class found so far (their callers and subclasses). Of the standard library's
+    1,788 files, 190 are parsed (2.6 s instead of 10.6 s here), with the same reads found."""
     if paths is None:
         paths = [p for p in repo.walk() if p.endswith(".py")]
     scan = _Scan()
     problems: list[Problem] = []
+    unparsed: dict[str, bytes] = {}
+    for path in paths:
+        data, problem = _read(repo, path)
+        if problem is not None:
+            problems.append(problem)
+        else:
+            unparsed[path] = data  # type: ignore[assignment]
+    todo = [path for path, data in unparsed.items() if _MENTIONS.search(data)]
     with warnings.catch_warnings(), _gc_paused():
         warnings.simplefilter("ignore")  # SyntaxWarnings about the scanned code are not ours to print
-        for path in paths:
-            module, problem = _load(repo, path)
-            if problem is not None:
-                problems.append(problem)
-            else:
-                scan.add(module)
+        while todo:
+            for path in todo:
+                module, problem = _parse(path, unparsed.pop(path))
+                if problem is not None:
+                    problems.append(problem)
+                else:
+                    scan.add(module)  # type: ignore[arg-type]
+            todo = scan.wanted(unparsed)
+        problems.sort(key=lambda p: (p.location.path, p.location.line, p.location.column))
         return scan.run(), problems
 
 
 @contextlib.contextmanager
 def _gc_paused():
-    """Pause the cyclic garbage collector while trees are built: all of them stay alive until the
-    end, and with the collector on, each collection walks every tree made so far (1,000 files:
-    about 3x slower). Afterwards what was made goes to the oldest generation (freeze, unfreeze)
-    so the next young collection does not walk it; skipped if the program uses gc.freeze."""
+    """Pause the cyclic garbage collector while trees are built: they all stay alive until the
+    end, and each collection would walk every tree made so far for nothing."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
-                gc.unfreeze()
             gc.enable()
 
 
-def _load(repo: Repo, path: str) -> tuple[_Module | None, Problem | None]:
-    """Parse one file, reporting problems as envlint.extract.pyentry does."""
+def _read(repo: Repo, path: str) -> tuple[bytes | None, Problem | None]:
+    """A file's bytes; a symlink out of the repository is not read. Every failure here and in
+    `_parse` is a "python-syntax" problem (EL006, a warning): a stray file the app may never
+    import must not stop the whole check, as an "unreadable" deploy file does."""
+    if (repo.root / path).is_symlink() and repo.normalize(path) is None:
+        return None, Problem("python-syntax", f"{path} leads outside the repository; not read", Location(path, 1, 1))
     try:
-        source = repo.read_text(path)
-    except (ReadError, OSError) as exc:
-        return None, Problem("unreadable", str(exc), Location(path, 1, 1))
+        return (repo.root / path).read_bytes(), None
+    except OSError as exc:
+        return None, Problem("python-syntax", f"{path}: cannot read: {exc.strerror or exc}", Location(path, 1, 1))
+
+
+def _parse(path: str, data: bytes) -> tuple[_Module | None, Problem | None]:
+    """Decode (UTF-8 or a BOM, else the coding cookie, as Python does) and parse one file."""
+    try:
+        source = decode(data, path)
+    except ReadError as exc:
+        try:
+            source = importlib.util.decode_source(data)
+        except (SyntaxError, UnicodeDecodeError, LookupError):
+            return None, Problem("python-syntax", str(exc), Location(path, 1, 1))
     try:
         tree = ast.parse(source, filename=path)
     except SyntaxError as exc:
@@ -215,13 +235,18 @@ class _Scope:
         return None
 
 
+def _parts(path: str) -> list[str]:
+    """The dotted name of a module from the repository root, as a list."""
+    parts = (path[:-3] if path.endswith(".py") else path).split("/")
+    if parts[-1] == "__init__":
+        parts.pop()
+    return parts
+
+
 class _Module:
     def __init__(self, path: str, source: str, tree: ast.Module):
         self.path, self.source, self.tree = path, source, tree
-        parts = (path[:-3] if path.endswith(".py") else path).split("/")
-        if parts[-1] == "__init__":
-            parts.pop()
-        self.parts = parts  # dotted name from the repository root
+        self.parts = parts = _parts(path)  # dotted name from the repository root
         self.package = parts if path.endswith("/__init__.py") or path == "__init__.py" else parts[:-1]
         self.scope = _Scope("module", None, self)
         self.candidates: list[tuple[ast.AST, _Scope, tuple]] = []
@@ -230,19 +255,9 @@ class _Module:
         self._lines: list[str] | None = None
 
     def location(self, node: ast.AST) -> Location:
-        """1-based line and character columns (ast counts UTF-8 bytes), end one past the last."""
-        line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
-        column = self._column(line, node.col_offset)  # type: ignore[attr-defined]
-        end_column = self._column(end_line, node.end_col_offset or 0)  # type: ignore[attr-defined]
-        return Location(self.path, line, column + 1, end_line, end_column + 1)
-
-    def _column(self, line: int, offset: int) -> int:
         if self._lines is None:
             self._lines = re.split(r"\r\n|\r|\n", self.source)
-        text = self._lines[line - 1] if 0 < line <= len(self._lines) else ""
-        if text.isascii():
-            return offset
-        return len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+        return node_location(self.path, self._lines, node)
 
 
 class _Walker:
@@ -468,6 +483,8 @@ class _Scan:
         self.reads: list[EnvRead] = []
         self._settings: dict[tuple[str, str], str | None] = {}
         self._configs: dict[tuple[str, str], dict] = {}
+        self._looked_for: set[str] = set()  # names `wanted` has searched unparsed files for
+        self.missing: set[str] = set()  # imported names a read's name or default uses, not found yet
 
     def add(self, module: _Module) -> None:
         _Walker(module).run()
@@ -480,13 +497,51 @@ class _Scan:
         for i in range(len(module.parts)):
             self.by_suffix.setdefault(".".join(module.parts[i:]), []).append(module)
 
+    def wanted(self, unparsed: dict[str, bytes]) -> list[str]:
+        """Unparsed files that may add reads to those parsed: the modules that may define
+        an imported constant a read uses (`os.environ[keys.API_KEY]`), and files that name a
+        wrapper or settings class not looked for before (its callers, its subclasses)."""
+        found: set[str] = set()
+        names = self.callable_names() - self._looked_for  # also fills `missing`
+        if self.missing:
+            by_suffix: dict[str, list[str]] = {}
+            for path in unparsed:
+                parts = _parts(path)
+                for i in range(len(parts)):
+                    by_suffix.setdefault(".".join(parts[i:]), []).append(path)
+            for qualified in self.missing:
+                dotted = qualified.split(".")
+                for i in range(len(dotted) - 1, 0, -1):
+                    found.update(by_suffix.get(".".join(dotted[:i]), ()))
+            self.missing.clear()
+        self._looked_for |= names
+        if names:
+            pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
+            found.update(path for path, data in unparsed.items() if pattern.search(data))
+        return sorted(found)
+
+    def callable_names(self) -> set[str]:
+        """Names of the wrappers and settings classes known so far; fills `missing`."""
+        kept = self.reads, self.wrappers
+        self.reads, self.wrappers = [], {}  # `run` finds them again, with every module in
+        for module in self.modules:  # all: a constant just found may lead to another file
+            for node, scope, guards in module.candidates:
+                self.direct(module, node, scope, guards)
+        names = {member.rsplit(".", 1)[-1] for _, member in self.wrappers}
+        self.reads, self.wrappers = kept
+        names.update(member.rsplit(".", 1)[-1] for _, member in self.settings_classes())
+        return names
+
+    def settings_classes(self) -> list[tuple[str, str]]:
+        self._settings.clear()  # decided again each time: a base class may have come in since
+        return [key for key in self.classes if self.settings_version(key)]
+
     def run(self) -> list[EnvRead]:
         for module in self.modules:
             for node, scope, guards in module.candidates:
                 self.direct(module, node, scope, guards)
-        for key in self.classes:
-            if self.settings_version(key):
-                self.settings_fields(key)
+        for key in self.settings_classes():
+            self.settings_fields(key)
         if self.wrappers:
             names = {member.rsplit(".", 1)[-1] for _, member in self.wrappers}
             for module in self.modules:
@@ -643,6 +698,8 @@ class _Scan:
     def constant_parts(self, qualified: str, module: _Module, depth: int) -> list | None:
         key = self.target(qualified, module)
         if key is None:
+            if _SEP not in qualified:
+                self.missing.add(qualified)  # perhaps defined in a file not parsed yet
             return None
         found = self.member(self.constants, *key)
         if found is None:
@@ -679,6 +736,8 @@ class _Scan:
         if kind in (ast.Name, ast.Attribute) and depth < _MAX_DEPTH:
             qualified = self.qualified(node, scope)
             key = self.target(qualified, scope.module) if qualified else None
+            if qualified and key is None and _SEP not in qualified:
+                self.missing.add(qualified)
             found = self.member(self.constants, *key) if key else None
             if found is not None:
                 return self.default(found[0], found[1], depth + 1)

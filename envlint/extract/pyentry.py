@@ -6,7 +6,8 @@ Recognised calls and their defaults follow ../shared/docs/code-scan.md §4: Flas
 `uvicorn.Config` (127.0.0.1:8000), aiohttp `web.run_app` (0.0.0.0:8080), `waitress.serve`
 (0.0.0.0:8080), Gradio `.launch` (127.0.0.1:7860) and `socket.bind((host, port))`. Calls
 anywhere in the file count, `if __name__ == "__main__":` blocks included, since the file is run
-as a script.
+as a script; in the repository modules the script imports (`imported_modules`, one level), the
+same calls count except in such blocks, which do not run on import.
 
 Values are literals, names bound to them (in the calling function, then at module level), and
 environment reads (`int(os.environ.get("PORT", 5000))`, `os.getenv("PORT", "5000")`,
@@ -17,7 +18,9 @@ host read from the environment is recorded as its fallback, if any. Anything els
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
+import warnings
 from dataclasses import dataclass
 
 from envlint.facts import Listen, Location, Problem
@@ -50,24 +53,67 @@ class _Env:
 _UNKNOWN = object()
 
 
-def listens_in_python(repo: Repo, relpath: str) -> tuple[list[Listen], list[Problem]]:
-    """Listen addresses of the servers `relpath` starts, and why it could not be read, if so."""
-    try:
-        source = repo.read_text(relpath)
-    except (ReadError, OSError) as exc:
-        return [], [Problem("unreadable", str(exc), Location(relpath, 1, 1))]
-    try:
-        tree = ast.parse(source, filename=relpath)
-    except SyntaxError as exc:
-        line = max(exc.lineno or 1, 1)
-        return [], [Problem("python-syntax", f"{relpath} does not parse: {exc.msg}",
-                            Location(relpath, line, max(exc.offset or 1, 1)))]
-    except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
-        return [], [Problem("python-syntax", f"{relpath} does not parse: {exc}", Location(relpath, 1, 1))]
+def listens_in_python(repo: Repo, relpath: str, imported: bool = False) -> tuple[list[Listen], list[Problem]]:
+    """Listen addresses of the servers `relpath` starts, and why it could not be read, if so.
+    `imported`: the file is a module the script imports, whose `if __name__ == "__main__":`
+    blocks do not run; a problem reading it is not "unreadable" (the script may not need it)."""
+    tree, source, problems = _parse(repo, relpath, imported)
+    if tree is None:
+        return [], problems
+    if imported:
+        tree = ast.Module([s for s in tree.body if not _is_main_block(s)], [])
     try:
         return _Scanner(relpath, source, tree).scan(), []
     except RecursionError:
         return [], [Problem("python-syntax", f"{relpath} is nested too deeply to read", Location(relpath, 1, 1))]
+
+
+def imported_modules(repo: Repo, relpath: str) -> list[str]:
+    """Repository files the script `relpath` imports itself (`import a.b`, `from a import b`),
+    found from the script's directory as Python's `sys.path[0]` is: `a/b.py`, `a/b/__init__.py`.
+    One level only: what those import is not followed."""
+    tree, _, _ = _parse(repo, relpath, True)
+    if tree is None:
+        return []
+    base = posixpath.dirname(relpath)
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)
+            names += [f"{node.module}.{alias.name}" for alias in node.names if alias.name != "*"]
+    found: list[str] = []
+    for name in names:
+        stem = posixpath.join(base, name.replace(".", "/"))
+        for candidate in (f"{stem}.py", f"{stem}/__init__.py"):
+            if candidate != relpath and candidate not in found and repo.is_file(candidate) \
+                    and repo.normalize(candidate) is not None:
+                found.append(candidate)
+    return found
+
+
+def _is_main_block(statement: ast.stmt) -> bool:
+    test = statement.test if isinstance(statement, ast.If) else None
+    return isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__"
+
+
+def _parse(repo: Repo, relpath: str, imported: bool) -> tuple[ast.Module | None, str, list[Problem]]:
+    try:
+        source = repo.read_text(relpath)
+    except (ReadError, OSError) as exc:
+        return None, "", [Problem("python-syntax" if imported else "unreadable", str(exc), Location(relpath, 1, 1))]
+    try:
+        with warnings.catch_warnings():  # a SyntaxWarning would print the checked code's line on stderr
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source, filename=relpath)
+    except SyntaxError as exc:
+        line = max(exc.lineno or 1, 1)
+        return None, source, [Problem("python-syntax", f"{relpath} does not parse: {exc.msg}",
+                                      Location(relpath, line, max(exc.offset or 1, 1)))]
+    except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
+        return None, source, [Problem("python-syntax", f"{relpath} does not parse: {exc}", Location(relpath, 1, 1))]
+    return tree, source, []
 
 
 class _Scanner:
@@ -255,17 +301,23 @@ class _Scanner:
         return _UNKNOWN
 
     def location(self, node: ast.AST) -> Location:
-        """1-based line and character columns; ast's columns count UTF-8 bytes."""
-        line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
-        column = self.column(line, node.col_offset)  # type: ignore[attr-defined]
-        end_column = self.column(end_line, node.end_col_offset or 0)  # type: ignore[attr-defined]
-        return Location(self.path, line, column + 1, end_line, end_column + 1)
+        return node_location(self.path, self.lines, node)
 
-    def column(self, line: int, byte_offset: int) -> int:
-        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        if text.isascii():
-            return byte_offset
-        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "ignore"))
+
+def node_location(path: str, lines: list[str], node: ast.AST) -> Location:
+    """Where an ast node is: 1-based line and character columns (ast's columns count UTF-8
+    bytes), the end one past the last character. `lines`: the source split at line breaks."""
+    line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+    column = _character_column(lines, line, node.col_offset)  # type: ignore[attr-defined]
+    end_column = _character_column(lines, end_line, node.end_col_offset or 0)  # type: ignore[attr-defined]
+    return Location(path, line, column + 1, end_line, end_column + 1)
+
+
+def _character_column(lines: list[str], line: int, byte_offset: int) -> int:
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    if text.isascii():
+        return byte_offset
+    return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "ignore"))
 
 
 def _walk_scope(node: ast.AST):

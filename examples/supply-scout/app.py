@@ -7,7 +7,7 @@ app = Flask(__name__)
 
 @app.get("/scout")
 def scout():
-    return jsonify(items=[], workspace=os.environ.get("COZE_WORKSPACE_PATH", "/workspace/projects"))
+    return jsonify(items=[], workspace=os.environ.get("COZE_WORKSPACE_PATH", "/workspace/projects"), ranked=bool(os.environ.get("ARK_API_KEY")))
 
 
 if __name__ == "__main__":

@@ -7,4 +7,5 @@ app = Flask(__name__)
 
 @app.get("/scout")
 def scout():
-    return jsonify(items=[], workspace=os.environ["COZE_WORKSPACE_PATH"])
+    ranked = bool(os.environ.get("ARK_API_KEY"))  # optional: ranking by the model
+    return jsonify(items=[], workspace=os.environ["COZE_WORKSPACE_PATH"], ranked=ranked)

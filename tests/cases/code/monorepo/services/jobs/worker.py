@@ -1,0 +1,4 @@
+import os
+
+queue = os.environ["QUEUE_URL"]
+token = os.environ["API_TOKEN"]
