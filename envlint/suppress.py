@@ -121,7 +121,7 @@ def _deploy_files(sources: Sources):
     for path in sources.repo.walk():
         name = posixpath.basename(path)
         parent = f"{posixpath.basename(posixpath.dirname(path))}/{name}"
-        if path in _ROOT_FILES or name == "pyproject.toml" or any(
+        if path in _ROOT_FILES or name in ("pyproject.toml", *BLUEPRINT_NAMES) or any(  # a Blueprint may lie anywhere
             fnmatch.fnmatchcase(parent if "/" in pattern else name, pattern)
             for pattern in DOCKERFILE_PATTERNS + REQUIREMENTS_PATTERNS
         ):

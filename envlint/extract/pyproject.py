@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import replace
 
 from envlint.extract.requirements import requirement_from_string
 from envlint.facts import Location, Problem, Requirement, normalize_name
 from envlint.repo import ReadError, Repo
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 LOCK_FILES = {"uv sync": "uv.lock", "poetry install": "poetry.lock", "poetry sync": "poetry.lock"}
 _PACKAGE_TABLE = re.compile(r"^[ \t]*(\[\[[ \t]*package[ \t]*\]\])", re.MULTILINE)
@@ -27,6 +23,10 @@ _LOCAL_SOURCES = ("editable", "virtual", "directory")  # uv.lock: the project it
 
 
 def _load(repo: Repo, path: str) -> tuple[str, dict] | Problem:
+    if sys.version_info >= (3, 11):  # imported here: most repositories have no TOML to read
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     try:
         text = repo.read_text(path)
     except ReadError as exc:
@@ -38,6 +38,9 @@ def _load(repo: Repo, path: str) -> tuple[str, dict] | Problem:
         match = re.search(r"at line (\d+), column (\d+)", message)
         line, column = (int(match.group(1)), int(match.group(2))) if match else _line_column(text, len(text))
         return Problem("toml-syntax", f"invalid TOML: {message.split(' (at ')[0]}", Location(path, line, column))
+    except RecursionError:  # tomllib recurses per nested array or inline table
+        return Problem("toml-syntax", "invalid TOML: arrays or inline tables nested too deep to read",
+                       Location(path, 1, 1))
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:
@@ -72,7 +75,8 @@ def read_lock(repo: Repo, path: str) -> tuple[list[Requirement], list[Problem]]:
 
 
 def project_dependencies(repo: Repo, path: str) -> tuple[list[Requirement], list[Problem]]:
-    """The PEP 621 `[project].dependencies` of a pyproject.toml, each at its quoted string."""
+    """The PEP 621 `[project].dependencies` of a pyproject.toml, each at its quoted string;
+    without them, a Poetry project's [tool.poetry.dependencies], each at its key."""
     loaded = _load(repo, path)
     if isinstance(loaded, Problem):
         return [], [loaded]
@@ -80,7 +84,7 @@ def project_dependencies(repo: Repo, path: str) -> tuple[list[Requirement], list
     project = data.get("project")
     dependencies = project.get("dependencies") if isinstance(project, dict) else None
     if not isinstance(dependencies, list):
-        return [], []
+        return _poetry_dependencies(text, data, path), []
     table = re.search(r"^\[\s*project\s*\]", text, re.MULTILINE)
     key = re.compile(r"^\s*dependencies\s*=", re.MULTILINE).search(text, table.end() if table else 0)
     offset = key.start() if key else 0
@@ -97,3 +101,95 @@ def project_dependencies(repo: Repo, path: str) -> tuple[list[Requirement], list
         parsed = requirement_from_string(dependency, Location(path, line, column))
         (requirements if isinstance(parsed, Requirement) else problems).append(parsed)
     return requirements, problems
+
+
+# --- Poetry's own table -------------------------------------------------------------------------
+# A Poetry project without [project].dependencies lists them in [tool.poetry.dependencies], with
+# Poetry's constraint syntax; both `poetry install` (without a lock) and `pip install .` (through
+# poetry-core) install them. python-poetry.org/docs/dependency-specification, "Version constraints".
+
+_POETRY_TOKEN = re.compile(r"(\^|~=|~|===|==|!=|>=|<=|>|<|=)?\s*(\*|[0-9][0-9A-Za-z.*+!-]*)")
+_CONDITIONAL = ("python", "platform", "markers", "optional", "git", "path", "url", "file", "source", "develop")
+
+
+def poetry_constraint(constraint: str) -> str | None:
+    """A Poetry version constraint as a PEP 440 specifier ("" for any version), or None when it
+    has no PEP 440 form (`||`) or cannot be read. Per Poetry's docs: `^1.2.3` is >=1.2.3,<2.0.0
+    (the left-most non-zero part may not change; `^0.2.3` is <0.3.0, `^0.0` <0.1.0); `~1.2.3`
+    and `~1.2` are <1.3.0, `~1` <2.0.0; `1.2.*` is ==1.2.*; a bare `1.2.3` is exactly ==1.2.3."""
+    constraint = constraint.strip()
+    if "||" in constraint or "|" in constraint:
+        return None  # an "or" of ranges: PEP 440 specifiers cannot say it
+    parts, position = [], 0
+    for piece in (p.strip() for p in constraint.split(",")):
+        for match in _POETRY_TOKEN.finditer(piece):
+            if piece[position:match.start()].strip():
+                return None
+            position = match.end()
+            parts += _poetry_specifiers(match.group(1) or "", match.group(2))
+        if piece[position:].strip():
+            return None
+        position = 0
+    if any(p is None for p in parts):
+        return None
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        return str(SpecifierSet(",".join(parts)))
+    except InvalidSpecifier:
+        return None
+
+
+def _poetry_specifiers(operator: str, version: str) -> list[str | None]:
+    if version == "*":
+        return [] if operator in ("", "==", "=") else [None]
+    release = [int(n) for n in re.match(r"[0-9]+(?:\.[0-9]+)*", version).group(0).split(".")]
+    if operator == "^":
+        if len(release) == 1:
+            upper = [release[0] + 1]
+        else:
+            first = next((i for i, n in enumerate(release) if n), len(release) - 1)
+            upper = release[:first] + [release[first] + 1]
+        return [f">={version}", "<" + _dotted(upper)]
+    if operator == "~":
+        upper = [release[0] + 1] if len(release) == 1 else [release[0], release[1] + 1]
+        return [f">={version}", "<" + _dotted(upper)]
+    if operator in ("", "="):
+        return [f"=={version}"]  # "1.2.3" means exactly 1.2.3; "1.2.*" a wildcard
+    return [f"{operator}{version}"]
+
+
+def _dotted(release: list[int]) -> str:
+    return ".".join(map(str, release + [0] * (3 - len(release))))
+
+
+def _poetry_dependencies(text: str, data: dict, path: str) -> list[Requirement]:
+    """[tool.poetry.dependencies], each at its key; `python` (the interpreter), optional ones
+    (installed only through an extra), conditional ones (`python`/`markers`) and ones from git, a
+    path or a URL are left out: what they install depends on what envlint does not know."""
+    tool = data.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    table = poetry.get("dependencies") if isinstance(poetry, dict) else None
+    if not isinstance(table, dict):
+        return []
+    header = re.search(r"^\s*\[\s*tool\s*\.\s*poetry\s*\.\s*dependencies\s*\]", text, re.MULTILINE)
+    start = header.end() if header else 0
+    requirements = []
+    for name, value in table.items():
+        if name.lower() == "python":
+            continue
+        if isinstance(value, dict):
+            if any(key in value for key in _CONDITIONAL) or not isinstance(value.get("version"), str):
+                continue
+            value = value["version"]
+        if not isinstance(value, str):
+            continue  # a list of constraints, one per Python or platform
+        specifier = poetry_constraint(value)
+        if specifier is None:
+            continue
+        key = re.compile(rf"^[ \t]*[\"']?{re.escape(name)}[\"']?[ \t]*=", re.MULTILINE).search(text, start)
+        line, column = _line_column(text, key.start() + len(key.group(0)) - len(key.group(0).lstrip())) if key else (1, 1)
+        parsed = requirement_from_string(f"{name}{specifier}", Location(path, line, column))
+        if isinstance(parsed, Requirement):
+            requirements.append(replace(parsed, text=f"{name} = {value!r}"))
+    return requirements

@@ -1,8 +1,11 @@
 """The registry: every rule, in code order. A code is never reused."""
 
-from envlint.rules import env, files, meta, network, parse, pins, python
+from envlint.rules import code, env, files, local, meta, network, parse, pins, python
 
-ALL_RULES = (*parse.RULES, *pins.RULES, *network.RULES, *env.RULES, *python.RULES, *files.RULES, *meta.RULES)
+ALL_RULES = (
+    *parse.RULES, *pins.RULES, *network.RULES, *local.RULES, *env.RULES, *code.RULES, *python.RULES, *files.RULES,
+    *meta.RULES,
+)
 
 
 def rule_table() -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from envlint.facts import EnvVar, Facts
+from envlint.facts import EnvVar, Facts, normalize_name
 from envlint.findings import Severity
 from envlint.rules.base import rule, scopes
+from envlint.extract.render import NUMBER_HIDDEN
 from envlint.secrets import is_placeholder, looks_secret, mask
 
 # Render injects these into every service (render-blueprint.md §7.1); PORT only into web services.
@@ -40,7 +41,8 @@ def required_env_missing(facts, spec):
     service's envVars (any form: value, `sync: false`, generateValue, fromDatabase, fromService),
     in the env groups it links with `fromGroup`, and in the Dockerfile's ENV; PORT and RENDER_*
     count as provided by Render. The spec's `default` does not count: it is what the code falls
-    back to.
+    back to. A variable with `read_by: [package]` is required only by builds that install one
+    of those packages (when envlint sees what a build installs).
 
     Why is this bad? A variable set only on a laptop is missing in production. The app crashes
     at boot or, worse, runs and answers with empty responses because an SDK has no API key.
@@ -72,11 +74,17 @@ def _missing(facts, spec, builds):
         ]
         if unknown_groups:
             continue  # a Dashboard-made group may set anything; don't guess
+        installed = {i.requirement.name for i in build.installs}
         for name in required:
+            readers = {normalize_name(p) for p in spec.env[name].read_by}
+            if readers and installed and not readers & installed:
+                continue  # only a package this build does not install reads it
             if name not in provided:
                 how = "sync: false" if spec.env[name].secret else "a value"
+                readers &= installed
+                by = f" (read by {', '.join(sorted(readers))}, which it installs)" if readers else ""
                 yield spec.where("env", name), (
-                    f"{name} is required but {build.name} does not provide it (envVars, env groups "
+                    f"{name} is required{by} but {build.name} does not provide it (envVars, env groups "
                     f"and Dockerfile ENV checked); add `- key: {name}` with {how}"
                 )
 
@@ -192,4 +200,92 @@ def env_group_conflict(facts, spec):
                     )
 
 
-RULES = (required_env_missing, secret_in_file, secret_like_literal, duplicate_env_var, env_group_conflict)
+@rule("EL306", "unresolved-reference", Severity.WARNING)
+def unresolved_reference(facts, spec):
+    """A `fromDatabase` or `fromService` naming nothing the Blueprint defines in its environment.
+
+    What it does: looks up each reference's `name` among the databases (and read replicas) or
+    services of the same environment (the root and `ungrouped` count as one), and checks that a
+    found service has the `type` the reference states.
+
+    Why is this bad? Render resolves the reference when it syncs the Blueprint: if no resource
+    by that name and type exists, the sync fails and the variable is never set. References do
+    not cross project environments (render-blueprint.md §2). A warning, not an error: Render
+    also accepts a resource that already exists in the workspace outside this file
+    (https://render.com/docs/blueprint-spec, `fromService`).
+
+    Example: `fromDatabase: {name: app-db, property: connectionString}` with the database named
+    `appdb` under `databases:`; or `fromService: {type: pserv, name: api, …}` where `api` is a
+    web service.
+
+    Use instead: the exact name (and type) of a resource in the same environment.
+    """
+    blueprint = facts.blueprint
+    if blueprint is None:
+        return
+    for ref in blueprint.references:
+        if ref.kind == "database":
+            found = [d for d in blueprint.databases if d.name == ref.name]
+            what = "database"
+        else:
+            found = [s for s in blueprint.services if s.name == ref.name]
+            what = "service"
+        here = [r for r in found if r.scope == ref.scope]
+        if not found:
+            names = [d.name for d in blueprint.databases] if ref.kind == "database" else [
+                s.name for s in blueprint.services]
+            import difflib  # only for this message: not on every start-up
+
+            close = difflib.get_close_matches(ref.name, names, n=1)
+            guess = f" (did you mean '{close[0]}'?)" if close else ""
+            yield ref.location, (
+                f"no {what} named '{ref.name}' in {blueprint.path}{guess}; unless it already exists in your "
+                f"Render workspace, the Blueprint sync fails"
+            )
+        elif not here:
+            yield ref.location, f"{what} '{ref.name}' is in another environment; references resolve within one"
+        elif ref.kind == "service" and ref.type and not any(_is_type(s, ref.type) for s in here):
+            actual = here[0].type if here[0].runtime != "static" else "static"
+            yield ref.location, f"service '{ref.name}' is of type `{actual}`, not `{ref.type}`"
+
+
+def _is_type(service, wanted: str) -> bool:
+    """Whether a service is what a `fromService.type` names: `static` is a web service with the
+    static runtime; `redis` and `keyvalue` are one thing (render-blueprint.md §3)."""
+    if wanted == "static":
+        return service.type == "web" and service.runtime == "static"
+    if wanted in ("redis", "keyvalue"):
+        return service.type in ("redis", "keyvalue")
+    if wanted in ("web", "pserv", "worker", "cron", "workflow"):
+        return service.type == wanted and not (wanted == "web" and service.runtime == "static")
+    return True  # dpg, job: not services of the Blueprint; nothing to compare
+
+
+@rule("EL307", "yaml-number-value", Severity.WARNING)
+def yaml_number_value(facts, spec):
+    """An unquoted render.yaml env value that YAML reads as a number written differently.
+
+    What it does: reports `value:` (and `previewValue:`) entries in services and env groups that
+    are plain YAML numbers whose text is not the number's own form: `3.10` (3.1), `010` (10;
+    YAML 1.1 tools read the octal 8), `0x1F` (31), `1e3` (1000), `.5` (0.5). `5000` and `0.5`
+    are left alone. A value the spec marks `secret` is never quoted in the message.
+
+    Why is this bad? Render's schema takes a number for `value` and its variables are strings,
+    made from the number, not from the text (an inference from render.com/docs/blueprint-spec;
+    every YAML reader gets 3.1 from `3.10`). `PYTHON_VERSION: 3.10` asks for Python 3.1.
+
+    Example: `- key: PYTHON_VERSION` / `value: 3.10`.
+
+    Use instead: `value: "3.10"`.
+    """
+    secrets = {name for scope in scopes(facts, spec) for name, var in scope.spec.env.items() if var.secret}
+    for problem in facts.problems:
+        if problem.kind == "yaml-number":
+            key = problem.message.split(": ", 1)[0]  # the extractor starts each message with the key
+            yield problem.location, NUMBER_HIDDEN.format(key=key) if key in secrets else problem.message
+
+
+RULES = (
+    required_env_missing, secret_in_file, secret_like_literal, duplicate_env_var, env_group_conflict,
+    unresolved_reference, yaml_number_value,
+)

@@ -180,7 +180,7 @@ def port_hint_mismatch(facts, spec):
     """
     specs = described(facts, spec)
     for build in facts.builds:
-        final = build.dockerfile.final if build.dockerfile else None
+        final = build.stage
         if final is None:
             continue
         own = specs.get(id(build))

@@ -61,17 +61,54 @@ INVALID_YAML = _problems(
 )
 
 RENDER_STRUCTURE = _problems(
-    "EL004", "unreadable-blueprint-entry", Severity.ERROR, ("render-structure",),
+    "EL004", "unreadable-blueprint-entry", Severity.ERROR, ("render-schema",),
     """A render.yaml entry that does not have the shape Render expects.
 
-    What it does: reports services without a name, envVars entries without a key, and lists
-    written as something else.
+    What it does: checks the whole Blueprint against Render's Blueprint spec
+    (https://render.com/docs/blueprint-spec, as schemas/render.schema.json): unknown keys,
+    missing required keys, values of the wrong type, plans, regions, runtimes and other values
+    Render does not know (with the likely intended one), envVars entries that mix or lack a
+    source, `sync: false` inside an env group.
 
-    Why is this bad? Render rejects the Blueprint, and envlint cannot check that entry.
+    Why is this bad? Render rejects the Blueprint (or the IDE schema does), and envlint cannot
+    check an entry it cannot read.
 
-    Example: `envVars: {KEY: value}` (a mapping instead of a list).
+    Example: `plan: Starter` (plans are lower case), `startCommnd:`, `envVars: {KEY: value}`.
 
-    Use instead: `envVars: [{key: KEY, value: value}]`.""",
+    Use instead: `plan: starter`, `startCommand:`, `envVars: [{key: KEY, value: value}]`.""",
+)
+
+DEPRECATED_BLUEPRINT_KEY = _problems(
+    "EL014", "deprecated-blueprint-key", Severity.WARNING, ("render-deprecated",),
+    """A render.yaml key or value Render has replaced with another.
+
+    What it does: reports the deprecated forms of the Blueprint spec and names what replaces
+    each: `env:` (`runtime:`), `autoDeploy:` (`autoDeployTrigger:`), `type: redis`
+    (`type: keyvalue`), `pullRequestPreviewsEnabled:` and `previewsEnabled:`
+    (`previews.generation:`), `previewPlan:` on a service (`previews.plan:`).
+
+    Why is this bad? Render still reads them but "discourages" them; they are absent from
+    Render's JSON schema, so an editor flags them as errors, and new options (such as
+    `autoDeployTrigger: checksPass`) have no deprecated spelling.
+
+    Example: `env: docker` and `autoDeploy: false`.
+
+    Use instead: `runtime: docker` and `autoDeployTrigger: off`.""",
+)
+
+YAML11_BOOLEAN = _problems(
+    "EL015", "ambiguous-yaml-boolean", Severity.INFO, ("yaml11-boolean",),
+    """An unquoted yes/no/on/off value in render.yaml.
+
+    What it does: notes plain scalars that YAML 1.2 reads as strings and YAML 1.1 as booleans.
+
+    Why is this bad? In YAML 1.2 (Render's own examples rely on it) `generation: off` is the
+    string "off"; PyYAML, older editors and scripts read YAML 1.1, where it is `false`, so they
+    see (and may rewrite) a different Blueprint. Render's docs quote these values.
+
+    Example: `previews: {generation: off}`.
+
+    Use instead: `generation: 'off'`.""",
 )
 
 INCLUDE_CYCLE = _problems(
@@ -90,12 +127,14 @@ INCLUDE_CYCLE = _problems(
 
 INVALID_PYTHON = _problems(
     "EL006", "unparsable-python", Severity.WARNING, ("python-syntax",),
-    """A Python file the start command runs that cannot be parsed.
+    """A Python file the start command runs, or that reads the environment, that cannot be parsed.
 
     What it does: parses (never imports) the file the start command runs, to find where it
-    listens; reports a syntax error that stops that.
+    listens, and each file that names `os.environ`/`getenv`/`BaseSettings`, to find what it
+    reads; reports a syntax error (or an undecodable file) that stops that.
 
-    Why is this bad? The app will not start, and envlint cannot check its host and port.
+    Why is this bad? The app will not start, and envlint cannot check its host, port and
+    variables.
 
     Example: `python app.py` where app.py has a syntax error.
 
@@ -192,8 +231,59 @@ NOT_FOLLOWED = _problems(
     Use instead: plain values; or accept that envlint skips this part.""",
 )
 
+UNKNOWN_TARGET = _problems(
+    "EL016", "unknown-docker-target", Severity.ERROR, ("unknown-target",),
+    """The spec's `docker_target` names no stage of the service's Dockerfile.
+
+    What it does: looks for the spec's `docker_target` among the `FROM … AS name` stages of each
+    Dockerfile the spec describes (BuildKit matches the name without regard to case).
+
+    Why is this bad? `docker build --target` stops with "target stage could not be found"; and
+    envlint, which builds its checks on that stage, falls back to the last one.
+
+    Example: `docker_target: dev` for a Dockerfile whose stages are `builder` and `runtime`.
+
+    Use instead: the stage's exact name, or no `docker_target` to build the last stage.""",
+)
+
+BLUEPRINT_ELSEWHERE = _problems(
+    "EL017", "blueprint-not-at-root", Severity.INFO, ("blueprint-elsewhere",),
+    """The only render.yaml is in a subdirectory, and the spec does not name it.
+
+    What it does: with no render.yaml (or render.yml) at the root, reads the one found in a
+    subdirectory (outside tests, examples, docs and fixtures) as the Blueprint, and notes that
+    Render uses it only if told.
+
+    Why is this bad? Render looks for render.yaml at the repository root unless the Blueprint's
+    file path is set (render.com/docs/infrastructure-as-code); a Blueprint elsewhere that nobody
+    pointed Render at is never applied, and the services run with Dashboard settings instead.
+
+    Example: `infra/render.yaml` and nothing at the root.
+
+    Use instead: set the Blueprint file path in Render to `infra/render.yaml` and say so in
+    envspec.yaml with `blueprint: infra/render.yaml`; or move the file to the root.""",
+)
+
+SEVERAL_BLUEPRINTS = _problems(
+    "EL018", "several-blueprints", Severity.WARNING, ("several-blueprints",),
+    """Several render.yaml files in subdirectories, none at the root, and no `blueprint:` in the spec.
+
+    What it does: reports each Blueprint candidate (render.yaml or render.yml outside tests,
+    examples, docs and fixtures) when there are several and none is at the root; envlint then
+    reads none of them.
+
+    Why is this bad? envlint cannot tell which one Render applies (a Blueprint's file path is a
+    Render setting, not in the repository), so it checks no render.yaml service, env var or port.
+
+    Example: `staging/render.yaml` and `production/render.yaml`.
+
+    Use instead: `blueprint: production/render.yaml` in envspec.yaml (run envlint once per
+    Blueprint with `--spec` to check each).""",
+)
+
 RULES = (
     INVALID_REQUIREMENT, INVALID_DOCKERFILE, INVALID_YAML, RENDER_STRUCTURE, INCLUDE_CYCLE,
     INVALID_PYTHON, OUTSIDE_REPOSITORY, UNRESOLVED, IGNORED_BY_PIP,
-    SHELL_SYNTAX, INVALID_TOML, NOT_FOLLOWED,
+    SHELL_SYNTAX, INVALID_TOML, NOT_FOLLOWED, DEPRECATED_BLUEPRINT_KEY, YAML11_BOOLEAN,
+    UNKNOWN_TARGET, BLUEPRINT_ELSEWHERE, SEVERAL_BLUEPRINTS,
 )
