@@ -68,6 +68,8 @@ def load(file: Path) -> set[str]:
         raise BaselineError(f"{file}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{file}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:  # json recurses per nested array or object
+        raise BaselineError(f"{file}: not valid JSON: arrays or objects nested too deep to read") from None
     entries = document.get("findings") if isinstance(document, dict) and document.get(FORMAT_KEY) == 1 else None
     if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str)
                                                 for e in entries):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from envlint.facts import Build, EnvVar, Location
-from envlint.secrets import looks_secret, mask
+from envlint.secrets import looks_secret, mask, mask_urls
 from envlint.spec import Spec
 
 RENDER_DEFAULT_PORT = 10000
@@ -51,7 +51,7 @@ class Resolved:
             return _NOT_IN_FILES[self.kind]
         if self.value is None:
             return "(unset)"
-        return mask(self.value) if self.secret else self.value
+        return mask(self.value) if self.secret else mask_urls(self.value)
 
 
 def _origin(variable: EnvVar) -> str:

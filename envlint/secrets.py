@@ -27,3 +27,21 @@ def mask(value: str) -> str:
     """At most a 3-character prefix, and only for values long enough that it gives nothing away."""
     prefix = value[:3] if len(value) >= 12 else ""
     return f"'{prefix}…' ({len(value)} characters)"
+
+
+# `scheme://userinfo@`: greedy up to the authority's last `@`, as a password may hold one unescaped
+_URL_USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)([^/\s'\"?#]+)@")
+
+
+def mask_urls(text: str) -> str:
+    """`https://user:password@host` as `https://user:***@host`; a user name alone (often a token,
+    as in `https://ghp_…@github.com`) is masked too, except ssh's conventional `git`."""
+    if "://" not in text:
+        return text
+
+    def hide(match: re.Match) -> str:
+        user, colon, _ = match.group(2).partition(":")
+        shown = f"{user}:***" if colon else ("git" if user == "git" else "***")
+        return f"{match.group(1)}{shown}@"
+
+    return _URL_USERINFO.sub(hide, text)
