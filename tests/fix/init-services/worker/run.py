@@ -1,0 +1,3 @@
+import os
+
+QUEUE = os.environ["QUEUE_URL"]
