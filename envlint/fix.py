@@ -61,12 +61,12 @@ class Plan:
         return {path: f.edited(self.edits) for path, f in self.files.items() if f.edited(self.edits) != f.text}
 
     def diff(self) -> str:
-        """A unified diff of every change, a/ b/ prefixed as git prints it."""
+        """A unified diff of every change, a/ b/ prefixed as git prints it, secrets starred out."""
         out = []
         for path, new in sorted(self.texts().items()):
             file = self.files[path]
             bom = file.bom.decode(file.encoding)  # so that `patch` finds the first line's bytes
-            old_lines, new_lines = _lines(bom + file.text), _lines(bom + new)
+            old_lines, new_lines = _hidden(_lines(bom + file.text)), _hidden(_lines(bom + new))
             lines = difflib.unified_diff(old_lines, new_lines, f"a/{path}", f"b/{path}")
             for line in lines:
                 out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
@@ -79,6 +79,15 @@ class Plan:
             self.files[path].write(new)
             written.append(path)
         return written
+
+
+def _hidden(lines: list[str]) -> list[str]:
+    """The lines with every value that may be a secret starred out, as --show-source shows them:
+    a diff is output too, and envlint never prints a secret (a hunk that removes one is then for
+    reading only; `patch` rejects it)."""
+    from envlint.report.source import masked
+
+    return [masked(lines, number) for number in range(1, len(lines) + 1)]
 
 
 def _lines(text: str) -> list[str]:

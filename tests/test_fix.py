@@ -60,11 +60,24 @@ def test_diff_writes_nothing_and_patches_to_the_expected_files(case, tmp_path):
     assert result.returncode == REMAINING[case]  # as a check of what the fixes would leave
     assert result.stdout.startswith(b"--- a/")
     assert b"would apply" in result.stderr
+    if case == "secrets":  # a hunk that removes a secret shows it starred out: not a patch then
+        return
     # the diff is a patch that makes the same files as --fix
     patch = subprocess.run(["patch", "-p1", "--binary", "-s", "-d", str(repo)], input=result.stdout,
                            capture_output=True)
     assert patch.returncode == 0, patch.stderr
     assert snapshot(repo) == snapshot(CASES / case / "after")
+
+
+SECRETS = ("sk_live_abcdefghijklmnop", "ghp_abcdefghijklmnopqrstuvwxyz", "hunter2hunter2", "abcdefabcdefabcdef")
+
+
+def test_diff_never_prints_a_secret(tmp_path):
+    result = envlint("check", str(copy("secrets", tmp_path)), "--diff")
+    assert "+        sync: false" in result.stdout  # the fix is shown
+    for secret in SECRETS:
+        assert secret in (CASES / "secrets" / "before" / "render.yaml").read_text()
+        assert secret not in result.stdout + result.stderr
 
 
 def test_hashed_requirement_is_left_alone_and_explained(tmp_path):

@@ -398,6 +398,13 @@ def test_colour_only_when_asked_through_a_pipe(repo):
     (["      - key: GITHUB_TOKEN", "        value: ghp_8f2KcLq0"], 2, "        value: ************"),
     (["      - key: APP_NAME", "        value: shop"], 2, "        value: shop"),
     (["      - value: hunter2", "        key: DB_PASSWORD"], 1, "      - value: *******"),
+    # the owner is the key of the same list item, not a plain neighbour above or below
+    (["      - key: APP_NAME", "        value: shop", "      - key: ARK_API_KEY", "        value: ark-7d2e91"], 4,
+     "        value: **********"),
+    (["      - key: ARK_API_KEY", "        value: ark-7d2e91", "      - key: APP_NAME", "        value: shop"], 2,
+     "        value: **********"),
+    (["      - value: ark-7d2e91", "        key: ARK_API_KEY", "      - key: APP_NAME"], 1,
+     "      - value: **********"),
     (["value: whose-key-nobody-knows"], 1, "value: **********************"),
     (["env:", "  LOG_LEVEL:", "    default: info"], 3, "    default: info"),
     (["env:", "  STRIPE_SECRET:", "    default: sk_test_123"], 3, "    default: ***********"),

@@ -95,8 +95,14 @@ def _owner_is_plain(lines: list[str], index: int, kind: str) -> bool:
     """Whether a YAML `value:`/`default:` line provably belongs to a name that does not look
     secret: render.yaml's `key:` beside `value:`, or the spec's variable above `default:`."""
     indent = _indent(lines[index])
-    if kind == "value":
-        for other in range(max(index - 3, 0), min(index + 4, len(lines))):
+    if kind == "value":  # the `key:` of the same list item, never a neighbour's
+        start = index
+        while start > max(index - 8, 0) and not _item_start(lines[start]):
+            start -= 1
+        end = index + 1
+        while end < min(index + 8, len(lines)) and not _item_start(lines[end]):
+            end += 1
+        for other in range(start, end):
             key = _YAML_KEY.match(lines[other])
             if key and abs(_indent(lines[other]) - indent) <= 2:
                 return not looks_secret(key.group(1))
@@ -107,6 +113,10 @@ def _owner_is_plain(lines: list[str], index: int, kind: str) -> bool:
             parent = _YAML_PARENT.match(text)
             return bool(parent) and not looks_secret(parent.group(1))
     return False
+
+
+def _item_start(line: str) -> bool:
+    return line.lstrip().startswith("- ")
 
 
 def _indent(line: str) -> int:
