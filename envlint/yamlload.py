@@ -23,7 +23,11 @@ from envlint.facts import Location, SourceText
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser is ~3.5x faster
 
 MAX_NODES = 1_000_000  # logical nodes after alias expansion; an alias bomb has billions
-MAX_DEPTH = 1_000  # nested collections; a Blueprint or spec nests fewer than 10 deep
+# Nested collections; a Blueprint or spec nests fewer than 10 deep. Below the limit of 1,000 that
+# PyYAML 6.0.4's bundled libyaml enforces itself ("exceeded maximum nesting depth", where 6.0.3
+# has none), so that envlint's own message and location do not depend on the PyYAML version.
+MAX_DEPTH = 500
+_TOO_DEEP = f"YAML nesting deeper than {MAX_DEPTH:,} levels"
 # 5x a 1,000-service render.yaml; PyYAML composes ~300 bytes and ~6 µs a node: 2 MB of one-character
 # list items is 1M nodes
 MAX_YAML_CHARS = 2 * 1024 * 1024
@@ -156,6 +160,8 @@ def load_yaml(text: str, path: str) -> YamlDoc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        if "maximum nesting depth" in problem:  # libyaml's own limit: scanning flow `[` ahead of our count
+            raise YamlError(_TOO_DEEP, Location(path, line, column)) from None
         raise YamlError(f"YAML syntax error: {problem}", Location(path, line, column)) from None
     except yaml.reader.ReaderError as exc:  # a character YAML forbids; libyaml counts UTF-8 bytes
         before = text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "ignore") \
@@ -189,7 +195,7 @@ def _check_depth(text: str, path: str) -> None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise YamlError(f"YAML nesting deeper than {MAX_DEPTH:,} levels", Location(
+                    raise YamlError(_TOO_DEEP, Location(
                         path, event.start_mark.line + 1, event.start_mark.column + 1))
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
@@ -251,7 +257,7 @@ class _Builder:
                 aliased = True
                 continue
             if len(path) >= MAX_DEPTH and isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-                raise YamlError(f"YAML nesting deeper than {MAX_DEPTH:,} levels", _location(self.doc.path, node))
+                raise YamlError(_TOO_DEEP, _location(self.doc.path, node))
             if isinstance(node, yaml.MappingNode):
                 self._check_tag(node, "tag:yaml.org,2002:map")
                 value: object = {}

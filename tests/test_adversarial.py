@@ -62,8 +62,11 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(9))
 YAML_CASES = {  # name: (content, render.yaml finding "line:column CODE message", envspec.yaml message)
     "billion-laughs": (BOMB, "1:1", "more than 1,000,000 YAML nodes once aliases are expanded (an alias bomb?)"),
-    "deep-flow": ("a: " + "[" * 10_000 + "]" * 10_000 + "\n", "1:1003", "YAML nesting deeper than 1,000 levels"),
-    "deep-block": ("- " * 10_000 + "x\n", "1:2001", "YAML nesting deeper than 1,000 levels"),
+    # where the parser stops: PyYAML 6.0.4's libyaml scans a flow collection ahead and meets its own
+    # limit (1,000) before envlint's count of events reaches 500; 6.0.3 has no limit of its own
+    "deep-flow": ("a: " + "[" * 10_000 + "]" * 10_000 + "\n", "1:503|1:1003", "YAML nesting deeper than 500 levels"),
+    "deep-flow-under-libyaml-limit": ("a: " + "[" * 800 + "]" * 800 + "\n", "1:503", "YAML nesting deeper than 500 levels"),
+    "deep-block": ("- " * 10_000 + "x\n", "1:1001", "YAML nesting deeper than 500 levels"),
     "python-tag": ("a: !!python/object/apply:os.system ['touch PWNED']\n", "1:4",
                    "unsupported YAML tag 'tag:yaml.org,2002:python/object/apply:os.system': envlint reads plain YAML only"),
     "control-character": ("a: b\nc: \x07\n", "2:4",
@@ -78,7 +81,7 @@ def test_hostile_render_yaml_is_a_located_finding(tmp_path, case):
     write(tmp_path, {"render.yaml": content})
     result = envlint("check", ".", cwd=tmp_path)
     assert result.returncode == 1 and result.stderr == ""
-    assert f"render.yaml:{where}: EL003 {message}" in result.stdout.splitlines()
+    assert any(f"render.yaml:{at}: EL003 {message}" in result.stdout.splitlines() for at in where.split("|"))
     assert not (tmp_path / "PWNED").exists()
 
 
@@ -86,7 +89,8 @@ def test_hostile_render_yaml_is_a_located_finding(tmp_path, case):
 def test_hostile_envspec_yaml_exits_2_with_one_located_line(tmp_path, case):
     content, where, message = YAML_CASES[case]
     write(tmp_path, {"envspec.yaml": content})
-    assert one_error(envlint("check", ".", cwd=tmp_path)) == f"envlint: envspec.yaml:{where}: {message}\n"
+    assert one_error(envlint("check", ".", cwd=tmp_path)) in [f"envlint: envspec.yaml:{at}: {message}\n"
+                                                             for at in where.split("|")]
     assert not (tmp_path / "PWNED").exists()
 
 
