@@ -194,11 +194,12 @@ class _Linker:
             self._record_requirements(parsed.requirements, parsed.problems)
         return self._parsed[key]
 
-    def project(self, path: str) -> list[Requirement]:
-        """A pyproject.toml's `[project].dependencies`, read once, recorded repo-wide."""
-        key = ("project", path)
+    def project(self, path: str, extras: tuple[str, ...] = ()) -> list[Requirement]:
+        """A pyproject.toml's `[project].dependencies` (and those of the optional-dependency
+        groups `extras` names), read once, recorded repo-wide."""
+        key = ("project", path, extras)
         if key not in self._parsed:
-            self._parsed[key] = self._record_requirements(*project_dependencies(self.repo, path))
+            self._parsed[key] = self._record_requirements(*project_dependencies(self.repo, path, extras))
         return self._parsed[key]
 
     def lock(self, path: str) -> list[Requirement]:
@@ -392,7 +393,7 @@ class _Linker:
             if written is None:
                 continue  # after a `cd` envlint cannot follow
             if file_arg.option in (".", "-e"):
-                self._add_project(posixpath.join(written, "pyproject.toml"), install, add, resolve)
+                self._add_project(posixpath.join(written, "pyproject.toml"), install, add, resolve, file_arg.extras)
             if file_arg.option not in ("-r", "-c"):
                 continue
             path = resolve(written)
@@ -421,13 +422,13 @@ class _Linker:
         else:
             self._add_project(posixpath.join(project, "pyproject.toml"), install, add, resolve)
 
-    def _add_project(self, pyproject: str, install: Install, add, resolve) -> None:
+    def _add_project(self, pyproject: str, install: Install, add, resolve, extras: tuple[str, ...] = ()) -> None:
         """`pip install ./dir`: what the directory's pyproject.toml depends on (PEP 621, else
         Poetry's [tool.poetry.dependencies]). A project without one (setup.py), a wheel or a URL
         is not read."""
         path = resolve(pyproject)
         if path is not None and self.repo.is_file(path):
-            for requirement in self.project(path):
+            for requirement in self.project(path, extras):
                 add(requirement, install.location)
 
     def _exists(self, written: str, path: str | None, location: Location) -> bool:

@@ -116,6 +116,7 @@ class FileArg:
     option: str  # "-r", "-c", "-e", "." (a local project path)
     path: str  # as written
     location: Location
+    extras: tuple[str, ...] = ()  # a local project's `.[dev,test]`, normalised (PEP 685)
 
 
 @dataclass

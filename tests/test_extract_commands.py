@@ -751,7 +751,7 @@ def test_local_projects_are_file_args_with_their_paths():
     (install,) = shell(text).installs
     assert install.files == (
         FileArg("-e", "./lib", loc(1, 18, 23)),
-        FileArg("-e", ".", loc(1, 66, 74)),  # extras are not part of the path
+        FileArg("-e", ".", loc(1, 66, 74), ("dev",)),  # extras are not part of the path, but kept
         FileArg("-e", "/srv/b", loc(1, 78, 91)),
         FileArg(".", ".", loc(1, 13, 14)),
         FileArg(".", "./svc", loc(1, 24, 29)),

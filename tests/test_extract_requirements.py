@@ -574,3 +574,14 @@ def test_simple_requirement_fast_path_reads_as_packaging_does():
             normalize_name(parsed.name), str(parsed.specifier), None, None, ()
         ), text
     assert simple > 100
+
+
+@pytest.mark.parametrize("line, path, extras", [
+    (".[dev]", ".", ("dev",)),
+    ("./svc[Dev, test_all]", "./svc", ("dev", "test-all")),  # PEP 685 normalisation
+    (".", ".", ()),
+])
+def test_local_project_keeps_its_extras(line, path, extras):
+    parsed = requirement_from_line(line, Location("r.txt", 1, 1))
+    assert isinstance(parsed, FileArg)
+    assert (parsed.path, parsed.extras) == (path, extras)

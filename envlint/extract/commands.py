@@ -948,7 +948,7 @@ def _keep(item: Requirement | FileArg | Problem, facts: _Facts, requirements: li
         facts.problems.append(item)
     elif isinstance(item, FileArg):
         option = "-e" if editable and item.option == "." else item.option
-        files.append(FileArg(option, _file_url_path(item.path) or item.path, item.location))
+        files.append(FileArg(option, _file_url_path(item.path) or item.path, item.location, item.extras))
     else:
         requirements.append(item)
         path = _file_url_path(item.url)

@@ -74,20 +74,36 @@ def read_lock(repo: Repo, path: str) -> tuple[list[Requirement], list[Problem]]:
     return requirements, []
 
 
-def project_dependencies(repo: Repo, path: str) -> tuple[list[Requirement], list[Problem]]:
-    """The PEP 621 `[project].dependencies` of a pyproject.toml, each at its quoted string;
+def project_dependencies(repo: Repo, path: str, extras: tuple[str, ...] = ()) -> tuple[list[Requirement], list[Problem]]:
+    """The PEP 621 `[project].dependencies` of a pyproject.toml, each at its quoted string, and
+    those of the `[project.optional-dependencies]` groups `extras` names (`pip install .[dev]`);
     without them, a Poetry project's [tool.poetry.dependencies], each at its key."""
     loaded = _load(repo, path)
     if isinstance(loaded, Problem):
         return [], [loaded]
     text, data = loaded
-    project = data.get("project")
-    dependencies = project.get("dependencies") if isinstance(project, dict) else None
+    project = data.get("project") if isinstance(data.get("project"), dict) else {}
+    dependencies = project.get("dependencies")
     if not isinstance(dependencies, list):
         return _poetry_dependencies(text, data, path), []
     table = re.search(r"^\[\s*project\s*\]", text, re.MULTILINE)
     key = re.compile(r"^\s*dependencies\s*=", re.MULTILINE).search(text, table.end() if table else 0)
-    offset = key.start() if key else 0
+    requirements, problems = _located(text, dependencies, key.start() if key else 0, path)
+    optional = project.get("optional-dependencies")
+    groups = {normalize_name(name): value for name, value in optional.items()} if isinstance(optional, dict) else {}
+    for extra in extras:  # an unknown extra: pip warns and installs the rest
+        if isinstance(groups.get(extra), list):
+            group = re.search(r"^\[\s*project\.optional-dependencies\s*\]", text, re.MULTILINE)
+            more, more_problems = _located(text, groups[extra], group.end() if group else 0, path)
+            requirements += more
+            problems += more_problems
+    return requirements, problems
+
+
+def _located(text: str, dependencies: list, offset: int, path: str) -> tuple[list[Requirement], list[Problem]]:
+    """Each dependency string parsed at its quoted text, searched in order from `offset` (the
+    table or key that lists them; a string written with escapes is placed there)."""
+    start = offset
     requirements, problems = [], []
     for dependency in dependencies:
         if not isinstance(dependency, str):
@@ -96,8 +112,8 @@ def project_dependencies(repo: Repo, path: str) -> tuple[list[Requirement], list
         if found >= 0:
             offset = found + len(dependency) + 2
             line, column = _line_column(text, found + 1)
-        else:  # written with escapes: point at the key
-            line, column = _line_column(text, key.start()) if key else (1, 1)
+        else:
+            line, column = _line_column(text, start)
         parsed = requirement_from_string(dependency, Location(path, line, column))
         (requirements if isinstance(parsed, Requirement) else problems).append(parsed)
     return requirements, problems

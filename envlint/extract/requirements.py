@@ -183,7 +183,7 @@ def requirement_from_line(
     parsed = requirement_from_string(head, location, constraint=constraint)
     if (isinstance(parsed, Problem) and _looks_like_path(head) and not name_at_url and not _scheme(head)
             and not ENV_VAR_RE.search(head)):
-        return FileArg(".", path, location)
+        return FileArg(".", path, location, _extra_names(extras))
     return _with_marker(parsed, text, marker)
 
 
@@ -239,7 +239,7 @@ def _editable(value: str, location: Location, constraint: bool) -> Requirement |
                 return named
             return Problem(_SYNTAX, f"-e {value!r} is neither a local project path nor a URL pip knows "
                            "(git+https://…, git+ssh://…, `name @ URL`); pip stops here", location)
-        return FileArg("-e", path, location)
+        return FileArg("-e", path, location, _extra_names(extras))
     if scheme == "file":
         return _from_link(path, value, extras, value, None, location, constraint, editable=True)
     if scheme in _VCS_NAMES:
@@ -266,6 +266,12 @@ def _is_url(text: str) -> bool:
 
 def _looks_like_path(text: str) -> bool:
     return "/" in text or text.startswith(".")  # constructors.py _looks_like_path on Linux
+
+
+def _extra_names(extras: str | None) -> tuple[str, ...]:
+    """`[dev, Test]` → ("dev", "test"): the optional-dependency groups a local project asks for."""
+    names = (extras or "").strip("[]").split(",")
+    return tuple(sorted({normalize_name(name.strip()) for name in names if name.strip()}))
 
 
 def _strip_extras(path: str) -> tuple[str, str | None]:
