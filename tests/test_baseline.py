@@ -2,23 +2,16 @@
 `--baseline FILE` then reports only new ones."""
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from run_envlint import envlint
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "supply-scout"
 SECRET = "ark-7d2e91c04b5a4f3e8a61c2d9f0b7e354"
 
-
-def envlint(*args, cwd=None):
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR")}
-    env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run([sys.executable, "-m", "envlint", *args], capture_output=True, text=True, cwd=cwd, env=env)
 
 
 @pytest.fixture

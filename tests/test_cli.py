@@ -9,18 +9,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from run_envlint import envlint
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "supply-scout"
 SARIF_SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 
-
-def envlint(*args, cwd=None):
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR")}
-    env["PYTHONPATH"] = str(ROOT)  # the checkout, installed or not; text output even on GitHub Actions
-    return subprocess.run(
-        [sys.executable, "-m", "envlint", *args], capture_output=True, text=True, cwd=cwd, env=env
-    )
 
 
 def test_example_reports_the_seed_failures_and_exits_1():

@@ -3,9 +3,6 @@ severities, per-file ignores, --fail-on / --exit-zero, discovery up to the repos
 exit 2 naming file:line for a wrong configuration."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +11,7 @@ from envlint import cli, config
 from envlint.config import Config
 from envlint.facts import Location
 from envlint.findings import Finding, Severity
+from run_envlint import envlint
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,11 +24,6 @@ FILES = {
 }
 ALL = ["Dockerfile:2:20 EL303 warning", "requirements-dev.txt:1:1 EL102 error", "requirements.txt:1:1 EL102 error"]
 
-
-def envlint(*args, cwd=None):
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR")}
-    env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run([sys.executable, "-m", "envlint", *args], capture_output=True, text=True, cwd=cwd, env=env)
 
 
 def make_repo(path: Path, pyproject: str | None = None, files=FILES) -> Path:

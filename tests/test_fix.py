@@ -5,24 +5,18 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from envlint import fix
 from envlint.engine import check, load
+from run_envlint import envlint
 
-ROOT = Path(__file__).resolve().parents[1]
 CASES = Path(__file__).parent / "fix"
 # exit status after --fix: what is left is reported as by `envlint check`
 REMAINING = {"pins": 1, "bind": 1, "secrets": 0}
 
-
-def envlint(*args, text=True):
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR")}
-    env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run([sys.executable, "-m", "envlint", *args], capture_output=True, text=text, env=env)
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:

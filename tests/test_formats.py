@@ -3,10 +3,7 @@ annotations through the runner's own parsing rules, GitLab Code Quality against 
 GitLab's parser requires; and the text format to the character."""
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +15,7 @@ from envlint.repo import Repo
 from envlint.report import Context, reporter
 from envlint.report.github import escape_data, escape_property
 from envlint.report.source import Sources, masked
+from run_envlint import envlint
 
 try:
     from hypothesis import given
@@ -30,12 +28,6 @@ EXAMPLE = ROOT / "examples" / "supply-scout"
 SARIF_SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 SECRET = "ark-7d2e91c04b5a4f3e8a61c2d9f0b7e354"  # the example's render.yaml literal
 
-
-def envlint(*args, cwd=None, **env):
-    environ = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR")}
-    environ.update(PYTHONPATH=str(ROOT), **env)
-    return subprocess.run([sys.executable, "-m", "envlint", *args], capture_output=True, text=True, cwd=cwd,
-                          env=environ)
 
 
 @pytest.fixture

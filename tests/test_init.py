@@ -2,10 +2,7 @@
 from the fixtures' files), that envlint loads it, what `check` says with it, and that it
 never overwrites a spec or writes a secret's value."""
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +10,7 @@ import yaml
 
 from envlint.init import _scalar
 from envlint.spec import load_spec
+from run_envlint import envlint
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = Path(__file__).parent / "fix"
@@ -23,11 +21,6 @@ HEADER = (
     "version: 1\n"
 )
 
-
-def envlint(*args):
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR")}
-    env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run([sys.executable, "-m", "envlint", *args], capture_output=True, text=True, env=env)
 
 
 def valid(path: Path) -> None:

@@ -2,14 +2,10 @@
 (render.yaml values, Dockerfile ENV and ARG, .env-like files, the spec's defaults, credentials in
 requirement and index URLs) next to a finding that quotes or shows its line."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from run_envlint import envlint
 
-ROOT = Path(__file__).resolve().parents[1]
 
 SECRETS = [  # every one appears in the repository below
     "sk_live_S3CRETrender0001", "S3CRETspec0002value", "S3CRETdbpass0003", "S3CRETsh04",
@@ -82,12 +78,6 @@ def repo(tmp_path):
         (root / name).write_text(text)
     return root
 
-
-def envlint(*args, cwd):
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR")}
-    env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run([sys.executable, "-m", "envlint", *args], capture_output=True, text=True, cwd=cwd,
-                          env=env, timeout=120)
 
 
 def assert_no_secret(*texts: str) -> None:

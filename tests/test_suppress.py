@@ -2,9 +2,6 @@
 that takes `#` comments; unused and unknown codes are findings themselves (EL901, EL902)."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from envlint.facts import Location
@@ -12,15 +9,11 @@ from envlint.findings import Finding, Severity
 from envlint.repo import Repo
 from envlint.report.source import Sources
 from envlint.suppress import apply, scan
+from run_envlint import envlint
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 
-
-def envlint(*args, cwd=None):
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR")}
-    env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run([sys.executable, "-m", "envlint", *args], capture_output=True, text=True, cwd=cwd, env=env)
 
 
 def at(code, path, line, column=1):
