@@ -97,7 +97,7 @@ def _check(*, path: Path, spec_file: Path | None, output_format: str | None, out
     from dataclasses import replace
 
     from envlint import config, suppress
-    from envlint.engine import InputError, check as run_check
+    from envlint.engine import InputError, load, run_rules
     from envlint.repo import Repo
     from envlint.report import Context, reporter
     from envlint.report.source import Sources
@@ -113,7 +113,8 @@ def _check(*, path: Path, spec_file: Path | None, output_format: str | None, out
         if fail_on is not None:
             settings = replace(settings, fail_on=fail_on)
         repo = Repo(path) if overlay is None else _overlay(path, overlay)  # one for the check and the suppressions: each file is read once
-        findings = run_check(path, spec_file, lambda p: config.excluded(p, settings), repo)
+        facts, spec = load(path, spec_file, lambda p: config.excluded(p, settings), repo)
+        findings = run_rules(facts, spec)
     except (config.ConfigError, SpecError, InputError) as exc:
         raise _Failure(str(exc)) from None
 
@@ -127,7 +128,7 @@ def _check(*, path: Path, spec_file: Path | None, output_format: str | None, out
             return 0
 
     if fix or diff:
-        overlay = _fix(path, spec_file, settings, repo, findings, diff)
+        overlay = _fix(repo, facts, spec, findings, diff)
         return _check(path=path, spec_file=spec_file, output_format=output_format, output_file=output_file,
                       show_source=show_source, statistics=statistics, color=color, select=select, ignore=ignore,
                       fail_on=fail_on, exit_zero=exit_zero, config_file=config_file, isolated=isolated,
@@ -153,13 +154,12 @@ def _check(*, path: Path, spec_file: Path | None, output_format: str | None, out
     return 1 if config.fails(findings, settings.fail_on) and not exit_zero else 0
 
 
-def _fix(path: Path, spec_file: Path | None, settings, repo, findings, diff: bool) -> dict[str, str] | None:
-    """Make (or, with `diff`, print) the mechanical fixes of the reported findings; say on stderr
-    how many and why others were left. Returns the overlay the report of the rest reads."""
-    from envlint import config, fix
-    from envlint.engine import load
+def _fix(repo, facts, spec, findings, diff: bool) -> dict[str, str] | None:
+    """Make (or, with `diff`, print) the mechanical fixes of the reported findings, from the facts
+    the check read; say on stderr how many and why others were left. Returns the overlay the
+    report of the rest reads."""
+    from envlint import fix
 
-    facts, spec = load(path, spec_file, lambda p: config.excluded(p, settings), repo)
     plan = fix.plan(repo.root, facts, spec, findings)
     for note in plan.notes:
         click.echo(f"envlint: {note}", err=True)
@@ -317,10 +317,9 @@ def init(path: Path, output: Path | None, force: bool, debug: bool) -> None:
     Pins, port, bind, Python version and variables come from the deploy files and the code;
     comments say where. Secrets are declared by name only, never with their values.
     """
-    import tempfile
-
     from envlint import config
     from envlint.engine import InputError, collect
+    from envlint.fix import write_atomically
     from envlint.init import infer
     from envlint.repo import Repo
     from envlint.spec import SpecError, load_spec
@@ -341,16 +340,9 @@ def init(path: Path, output: Path | None, force: bool, debug: bool) -> None:
             raise
         kind = "the inferred spec does not load" if isinstance(exc, SpecError) else type(exc).__name__
         _fail(f"internal error: {kind}: {exc} (run with --debug for the traceback)")
-    tmp = None
-    try:  # a temporary file beside it, then a rename: never half a spec
-        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".envlint")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, output)
+    try:  # never half a spec
+        write_atomically(output, text.encode("utf-8"), 0o644)
     except OSError as exc:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
         _fail(f"{output}: cannot write: {exc.strerror or exc}")
     click.echo(f"envlint: wrote {output}; what `envlint check` still reports with it:", err=True)
     try:

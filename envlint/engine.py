@@ -608,7 +608,11 @@ def load(root: Path, spec_file: Path | None = None,
 def check(root: Path, spec_file: Path | None = None, skip: Callable[[str], bool] | None = None,
           repo: Repo | None = None) -> list[Finding]:
     """Everything `envlint check` does short of printing: every rule over the facts."""
-    facts, spec = load(root, spec_file, skip, repo)
+    return run_rules(*load(root, spec_file, skip, repo))
+
+
+def run_rules(facts: Facts, spec: Spec | None) -> list[Finding]:
+    """Every rule's findings over loaded facts, once each, in report order."""
     findings = [finding for rule in ALL_RULES for finding in rule.run(facts, spec)]
     return sorted(set(findings), key=lambda f: f.sort_key)
 

@@ -17,7 +17,6 @@ Fixed kinds:
 
 from __future__ import annotations
 
-import codecs
 import difflib
 import os
 import re
@@ -28,12 +27,10 @@ from pathlib import Path
 
 from envlint.facts import Facts, Location
 from envlint.findings import Finding
+from envlint.repo import byte_order_mark
 from envlint.spec import Spec
 
 PIN_CODES = ("EL101", "EL102", "EL103")
-# the BOMs envlint.repo.decode strips, longest first (a UTF-32-LE BOM starts like a UTF-16-LE one)
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF32_LE, "utf-32-le"),
-         (codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF16_LE, "utf-16-le"))
 SECRET_CODES = ("EL302", "EL303")
 LOOPBACK = ("127.0.0.1", "localhost")
 
@@ -58,7 +55,8 @@ class Plan:
 
     def texts(self) -> dict[str, str]:
         """Each changed file's new decoded text, by path."""
-        return {path: f.edited(self.edits) for path, f in self.files.items() if f.edited(self.edits) != f.text}
+        edited = {path: f.edited(self.edits) for path, f in self.files.items()}
+        return {path: text for path, text in edited.items() if text != self.files[path].text}
 
     def diff(self) -> str:
         """A unified diff of every change, a/ b/ prefixed as git prints it, secrets starred out."""
@@ -102,11 +100,7 @@ class _File:
         self.path = path
         self.real = Path(os.path.realpath(root / path))
         self.data = self.real.read_bytes()
-        self.bom, self.encoding = b"", "utf-8"
-        for bom, encoding in _BOMS:
-            if self.data.startswith(bom):
-                self.bom, self.encoding = bom, encoding
-                break
+        self.bom, self.encoding = byte_order_mark(self.data)  # kept, to write the file back as it was
         self.text = self.data[len(self.bom):].decode(self.encoding)
         # line breaks as the extractor of this kind of file counts them
         name = path.rsplit("/", 1)[-1]
@@ -155,16 +149,21 @@ class _File:
         the old file or the new one, never half of it. Refuses if the file changed meanwhile."""
         if self.real.read_bytes() != self.data:
             raise OSError(f"{self.path}: changed while envlint was fixing it; not written")
-        mode = stat.S_IMODE(os.stat(self.real).st_mode)
-        fd, tmp = tempfile.mkstemp(dir=self.real.parent, prefix=f".{self.real.name}.", suffix=".envlint")
-        try:
-            with os.fdopen(fd, "wb") as stream:
-                stream.write(self.bom + text.encode(self.encoding))
-            os.chmod(tmp, mode)
-            os.replace(tmp, self.real)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_atomically(self.real, self.bom + text.encode(self.encoding), stat.S_IMODE(os.stat(self.real).st_mode))
+
+
+def write_atomically(target: Path, data: bytes, mode: int) -> None:
+    """A temporary file beside `target`, then a rename: a reader sees the old file or the new
+    one, never half of it."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".envlint")
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def plan(root: Path, facts: Facts, spec: Spec | None, findings: list[Finding]) -> Plan:

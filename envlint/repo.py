@@ -111,13 +111,21 @@ class Repo:
                 yield name if rel == "." else f"{rel}/{name}"
 
 
-def decode(data: bytes, name: str) -> str:
+def byte_order_mark(data: bytes) -> tuple[bytes, str]:
+    """The BOM `data` starts with and the encoding it names; (b"", "utf-8") when none."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                return data[len(bom):].decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise ReadError(f"{name}: not valid {encoding}: {exc.reason} at byte {exc.start}") from None
+            return bom, encoding
+    return b"", "utf-8"
+
+
+def decode(data: bytes, name: str) -> str:
+    bom, encoding = byte_order_mark(data)
+    if bom:
+        try:
+            return data[len(bom):].decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"{name}: not valid {encoding}: {exc.reason} at byte {exc.start}") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
