@@ -94,7 +94,7 @@ def _check(*, path: Path, spec_file: Path | None, output_format: str | None, out
     """Findings → inline suppressions → configuration → baseline → reporter; the exit status.
     With --fix/--diff, the fixes are made (or shown) first and the report is of what remains;
     `overlay` is the new text of files --diff did not write."""
-    from dataclasses import replace
+    from envlint.record import replace
 
     from envlint import config, suppress
     from envlint.engine import InputError, load, run_rules

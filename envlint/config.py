@@ -18,10 +18,10 @@ import functools
 import os
 import posixpath
 import re
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from envlint.findings import Finding, Severity
+from envlint.record import field, record, replace
 
 FAIL_ON = ("error", "warning", "info", "never")
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
@@ -32,7 +32,7 @@ class ConfigError(Exception):
     """A configuration envlint cannot use; the message names the file and line (exit 2)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Config:
     select: tuple[str, ...] | None = None  # None: every rule
     ignore: tuple[str, ...] = ()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from envlint.extract.codescan import scan_env_reads
@@ -38,6 +37,7 @@ from envlint.facts import (
     Version,
 )
 from envlint.findings import Finding
+from envlint.record import field, record, replace
 from envlint.repo import ReadError, Repo, decode, read_bytes
 from envlint.rules import ALL_RULES
 from envlint.spec import Spec, load_spec
@@ -173,7 +173,7 @@ def _locked(pyproject: str, present: set[str]) -> bool:
     return any(posixpath.join(directory, lock) in present for lock in LOCK_FILES.values())
 
 
-@dataclass
+@record
 class _Linker:
     repo: Repo
     facts: Facts
@@ -194,12 +194,14 @@ class _Linker:
             self._record_requirements(parsed.requirements, parsed.problems)
         return self._parsed[key]
 
-    def project(self, path: str, extras: tuple[str, ...] = ()) -> list[Requirement]:
+    def project(self, path: str, extras: tuple[str, ...] = (), groups: tuple[str, ...] | None = None,
+                tool: str = "pip") -> list[Requirement]:
         """A pyproject.toml's `[project].dependencies` (and those of the optional-dependency
-        groups `extras` names), read once, recorded repo-wide."""
-        key = ("project", path, extras)
+        groups `extras` names, and the dependency groups `tool` installs by `groups`), read
+        once, recorded repo-wide."""
+        key = ("project", path, extras, groups, tool)
         if key not in self._parsed:
-            self._parsed[key] = self._record_requirements(*project_dependencies(self.repo, path, extras))
+            self._parsed[key] = self._record_requirements(*project_dependencies(self.repo, path, extras, groups, tool))
         return self._parsed[key]
 
     def lock(self, path: str) -> list[Requirement]:
@@ -394,7 +396,7 @@ class _Linker:
                 continue  # after a `cd` envlint cannot follow
             if file_arg.option in (".", "-e"):
                 self._add_project(posixpath.join(written, "pyproject.toml"), install, add, resolve, file_arg.extras)
-            if file_arg.option not in ("-r", "-c"):
+            if file_arg.option not in ("-r", "-c", "--group"):
                 continue
             path = resolve(written)
             if path is None and in_image:
@@ -403,6 +405,10 @@ class _Linker:
                 ))
                 continue
             if not self._exists(file_arg.path, path, file_arg.location):
+                continue
+            if file_arg.option == "--group":  # `pip install --group NAME`: the dependency group alone
+                for requirement in self.project(path, (), file_arg.extras, install.tool):
+                    add(requirement, install.location)
                 continue
             parsed = self.requirements(path, constraint=file_arg.option == "-c")
             for requirement in parsed.requirements:

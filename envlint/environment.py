@@ -9,9 +9,8 @@ image's, as `docker run -e` does); then the default the spec says the code falls
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from envlint.facts import Build, EnvVar, Location
+from envlint.record import record
 from envlint.secrets import looks_secret, mask, mask_urls
 from envlint.spec import Spec
 
@@ -26,7 +25,7 @@ _NOT_IN_FILES = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Resolved:
     """One variable as the running service sees it.
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
 
+from envlint.record import field, record
 
-@dataclass(frozen=True, slots=True)  # the most numerous object: slots halve its size
+
+@record(frozen=True, slots=True)  # the most numerous object: slots halve its size
 class Location:
     path: str
     line: int
@@ -72,7 +73,7 @@ def normalize_name(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     """Something an extractor could not read as intended. `kind` names the reserved rule that
     reports it (see envlint.rules.parse); extractors never decide severity."""
@@ -85,7 +86,7 @@ class Problem:
 # --- packages -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Requirement:
     """One requirement as written in a requirements file, a pip command or the spec."""
 
@@ -109,7 +110,7 @@ class Requirement:
 _PIN = re.compile(r"===?\s*([^,*\s]+)")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FileArg:
     """A file named by an option: `-r requirements.txt`, `-c constraints.txt`, `-e ./pkg`."""
 
@@ -119,7 +120,7 @@ class FileArg:
     extras: tuple[str, ...] = ()  # a local project's `.[dev,test]`, normalised (PEP 685)
 
 
-@dataclass
+@record
 class RequirementsFile:
     """A requirements file with its includes followed: `requirements` are in pip's order, each
     at its own physical location (inside the included file for `-r` lines)."""
@@ -131,7 +132,7 @@ class RequirementsFile:
     problems: list[Problem] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Install:
     """One package-install command inside a build step (`pip install …`, `uv sync`, `poetry add …`).
 
@@ -164,7 +165,7 @@ class Install:
 # --- commands and listening -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Word:
     """One shell word after quote removal, with the location of its raw text."""
 
@@ -173,7 +174,7 @@ class Word:
     quoted: bool = False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Listen:
     """Where a server started by a command (or by `app.run(...)` in code) listens.
 
@@ -194,7 +195,7 @@ class Listen:
     port_implicit: bool = False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Command:
     """A command line as some deploy file states it (Dockerfile CMD/ENTRYPOINT/RUN, render.yaml
     startCommand/buildCommand/dockerCommand), analysed for what it installs, runs and binds."""
@@ -216,7 +217,7 @@ class Command:
 # --- environment ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EnvVar:
     """A variable some deploy source sets.
 
@@ -233,7 +234,7 @@ class EnvVar:
     group: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EnvRead:
     """One place the repository's Python code reads an environment variable
     (envlint.extract.codescan documents each form)."""
@@ -247,7 +248,7 @@ class EnvRead:
     how: str = ""  # "os.environ[]", "os.environ.get", "os.getenv", "settings field", "wrapper env()", …
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeclaredVar:
     """A variable a file for local runs names: `.env.example` (names only: values are never
     kept) or a docker-compose service's `environment`. Neither reaches a Render service."""
@@ -260,14 +261,14 @@ class DeclaredVar:
 # --- Dockerfile -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Expose:
     text: str  # as written after expansion: "5000", "5000/tcp", "8000-8010"
     port: int | None  # the single port, None for a range or an unexpanded variable
     location: Location
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Copy:
     """COPY/ADD: `sources` are context-relative (or stage-relative with `from_stage`)."""
 
@@ -277,7 +278,7 @@ class Copy:
     from_stage: str | None = None
 
 
-@dataclass
+@record
 class DockerStage:
     index: int
     name: str | None  # `FROM … AS name`, lower-cased as BuildKit does
@@ -296,7 +297,7 @@ class DockerStage:
     shell: tuple[str, ...] = ("/bin/sh", "-c")
 
 
-@dataclass
+@record
 class Dockerfile:
     path: str
     stages: list[DockerStage] = field(default_factory=list)
@@ -311,7 +312,7 @@ class Dockerfile:
 # --- render.yaml ----------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class RenderService:
     name: str
     location: Location  # the `name:` value
@@ -329,7 +330,7 @@ class RenderService:
     scope: tuple = ()  # its environment: () for the root and `ungrouped`, else (project, environment) indices
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RenderDatabase:
     """A Render Postgres database or one of its read replicas (both can be referenced)."""
 
@@ -338,7 +339,7 @@ class RenderDatabase:
     scope: tuple = ()  # as RenderService.scope
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RenderRef:
     """A `fromDatabase` (kind "database") or `fromService` (kind "service") in an envVars entry."""
 
@@ -349,7 +350,7 @@ class RenderRef:
     type: str | None = None  # fromService.type
 
 
-@dataclass
+@record
 class Blueprint:
     path: str
     services: list[RenderService] = field(default_factory=list)
@@ -362,7 +363,7 @@ class Blueprint:
 # --- docker-compose and Procfile -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ComposePort:
     """One `ports:` entry: `"8080:5000"`, `5000`, `{target: 5000, published: 8080}`."""
 
@@ -371,7 +372,7 @@ class ComposePort:
     location: Location
 
 
-@dataclass
+@record
 class ComposeService:
     """A docker-compose service: how it is built and run locally."""
 
@@ -384,7 +385,7 @@ class ComposeService:
     command: Command | None = None
 
 
-@dataclass
+@record
 class ComposeFile:
     path: str
     services: list[ComposeService] = field(default_factory=list)
@@ -393,7 +394,7 @@ class ComposeFile:
 # --- the repository, linked -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Installed:
     """A requirement one build step installs. `via` is the install command that pulled it in
     when the requirement itself is written elsewhere (a `-r` file, a lock file); `step` orders
@@ -407,7 +408,7 @@ class Installed:
     copied: Location | None = None  # the `COPY --from` that brought it from another stage
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Version:
     """A Python version some source declares (`FROM python:3.12`, `.python-version`, …)."""
 
@@ -416,7 +417,7 @@ class Version:
     location: Location
 
 
-@dataclass
+@record
 class Build:
     """One deployable: a render.yaml service (Docker or native), or a Dockerfile no service
     names. Everything here is what ends up in that one running service."""
@@ -437,7 +438,7 @@ class Build:
         return self.service is not None and self.service.type == "web"
 
 
-@dataclass
+@record
 class Facts:
     """All facts about one repository, for the rules."""
 

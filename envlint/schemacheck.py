@@ -15,7 +15,8 @@ validity.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+
+from envlint.record import record, replace
 
 SUPPORTED = frozenset({
     "$schema", "$id", "$defs", "$ref", "title", "description", "deprecated",
@@ -28,7 +29,7 @@ _TYPE_WORDS = {"string": "a string", "integer": "an integer", "number": "a numbe
                "object": "a mapping", "array": "a list", "null": "empty"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SchemaError:
     """One thing wrong at `path` (the keys and indices that lead to it). `at_key`: point at the
     key of `path` (unknown or missing keys) rather than at its value. `deprecated`: a warning;

@@ -12,10 +12,10 @@ all, read it). Either way the result is the plain classes below.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 
 from envlint.extract.requirements import parse_pep508
 from envlint.facts import Location, Requirement
+from envlint.record import field, record, replace
 from envlint.yamlload import YamlDoc, YamlError, YamlFloat, load_yaml
 
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -43,7 +43,7 @@ def _scalar_text(value: object) -> object:
 # --- the spec, as rules read it ----------------------------------------------------------------
 
 
-@dataclass
+@record
 class EnvVarSpec:
     """One environment variable the service reads at run time."""
 
@@ -55,7 +55,7 @@ class EnvVarSpec:
     fields_set: frozenset[str] = field(default=frozenset(), repr=False, compare=False)  # keys the file sets
 
 
-@dataclass
+@record
 class ServiceSpec:
     """What one service needs: the keys a `services:` entry takes, and the top level too."""
 
@@ -69,7 +69,7 @@ class ServiceSpec:
     fields_set: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
 
-@dataclass
+@record
 class Spec(ServiceSpec):
     """What the service needs to run: its env vars, pinned packages, port, bind address and
     Python version; or, with `services:`, what each render.yaml service needs."""

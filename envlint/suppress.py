@@ -16,12 +16,12 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from envlint.engine import BLUEPRINT_NAMES, DOCKERFILE_PATTERNS, REQUIREMENTS_PATTERNS
 from envlint.facts import Location
 from envlint.findings import Finding
+from envlint.record import field, record
 from envlint.report.source import Sources
 from envlint.rules import ALL_RULES
 from envlint.rules.meta import unknown_code_in_suppression as EL902
@@ -33,7 +33,7 @@ _CODE = re.compile(r"[^\s,]+")
 _ROOT_FILES = (*BLUEPRINT_NAMES, "envspec.yaml", ".python-version", "runtime.txt")
 
 
-@dataclass
+@record
 class Suppression:
     path: str
     line: int  # the comment's line
@@ -44,7 +44,7 @@ class Suppression:
     used: set[str] = field(default_factory=set)
 
 
-@dataclass
+@record
 class Result:
     findings: list[Finding]  # kept findings, plus EL901/EL902
     suppressed: list[tuple[Finding, str]]  # each suppressed finding with the comment's reason

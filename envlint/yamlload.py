@@ -14,11 +14,11 @@ indices that leads to it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 import yaml
 
 from envlint.facts import Location, SourceText
+from envlint.record import field, record
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser is ~3.5x faster
 
@@ -75,7 +75,7 @@ class YamlError(Exception):
         self.location = location
 
 
-@dataclass
+@record
 class YamlDoc:
     path: str
     data: object

@@ -135,17 +135,16 @@ def test_example_services_block_is_valid_once_uncommented():
 
 
 def test_plain_classes_have_the_models_fields_and_defaults():
-    import dataclasses
-
+    from envlint import record
     from envlint import spec as plain
     from envlint import specmodel
 
     for ours, model in ((plain.EnvVarSpec, specmodel.EnvVarSpec), (plain.ServiceSpec, specmodel.ServiceSpec),
                         (plain.Spec, specmodel.Spec)):
-        fields = [f for f in dataclasses.fields(ours) if f.init and f.name != "fields_set"]
+        fields = [f for f in record.fields(ours) if f.init and f.name != "fields_set"]
         assert [f.name for f in fields] == list(model.model_fields), ours.__name__
         for f in fields:
-            default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+            default = f.default_factory() if f.default_factory is not record.MISSING else f.default
             expected = model.model_fields[f.name].get_default(call_default_factory=True)
             if f.name != "version":  # required in the file; the plain class needs some default
                 assert default == expected, (ours.__name__, f.name)

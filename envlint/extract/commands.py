@@ -38,11 +38,11 @@ import posixpath
 import re
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-
 
 from envlint.extract.requirements import _editable, requirement_from_line, requirement_from_string
-from envlint.facts import Command, FileArg, Install, Listen, Location, Problem, Requirement, SourceText, Word
+from envlint.facts import (Command, FileArg, Install, Listen, Location, Problem, Requirement, SourceText, Word,
+                           normalize_name)
+from envlint.record import record, replace
 
 Locate = Callable[[int, int], Location]  # [start, end) of the string being lexed -> Location
 
@@ -72,7 +72,7 @@ _SYSTEM_DIRS = ("/bin/", "/sbin/", "/usr/", "/lib/", "/etc/", "/proc/", "/dev/")
 # --- words ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Param:
     """A parameter reference inside a word's text: text[start:end] is it as written."""
 
@@ -112,7 +112,7 @@ class _W:
         return Word(self.text, self.location, self.quoted)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Arg:
     """The part of a word from index `k` on: an option's value, glued (`--port=80`) or not."""
 
@@ -134,7 +134,7 @@ class _Arg:
 # --- the lexer ------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class _Tok:
     kind: str  # "word", "op", "redir"
     text: str
@@ -383,7 +383,7 @@ class _Lexer:
         self.pos = stop
 
 
-@dataclass
+@record
 class _Simple:
     """One simple command (XCU 2.9.1): its words, and the heredoc bodies fed to it. `subshell`:
     it is part of a pipeline or run with `&`, so a `cd` in it changes nothing after it (2.9.2,
@@ -796,7 +796,10 @@ def _module(python: _W, module: _Arg, rest: list[_W], facts: _Facts) -> None:
 #   "uv pip"         uv pip install                            (uv CLI reference)
 #   "uv pip sync"    uv pip sync FILE…: the files as `-r`, and `exact`
 #   "uv add"         uv add PKG… / -r FILE: adds to the project, then syncs its environment
-#   "uv sync"        uv sync: installs the locked project, `exact` unless --inexact
+#   "uv sync"        uv sync: installs the locked project, `exact` unless --inexact; `groups`
+#                    holds its dependency-group options (`--group=lint`, `--no-dev`, …)
+# `pip install --group [path:]NAME` (pip 25.1+, `uv pip install`) is a FileArg "--group" naming
+# the pyproject.toml, with the group name in `extras`.
 #   "uv tool"        uv tool install PKG: `isolated`
 #   "poetry add"     poetry add PKG…: adds to the project, then installs
 #   "poetry install" poetry install: the locked project (`exact` with --sync)
@@ -846,6 +849,9 @@ _UV_VALUED = frozenset({
     "--from",
 })
 _UV_SHORT_VALUED = "prcCmifP"
+# `uv sync`'s dependency-group options, kept as written for envlint.extract.pyproject.select_groups
+_UV_GROUP_OPTIONS = frozenset({"--group", "--no-group", "--only-group", "--all-groups", "--no-default-groups",
+                               "--dev", "--no-dev", "--only-dev"})
 _UV_LONG = {"-r": "--requirements", "--requirement": "--requirements", "-c": "--constraints",
             "--constraint": "--constraints", "-U": "--upgrade", "--force-reinstall": "--reinstall"}
 
@@ -1010,7 +1016,7 @@ def _install(tool: str, argv: list[_W], i: int, facts: _Facts, general: list[_W]
         opts += [("--requirement", _Arg(w)) for w in positionals]
         positionals = []
     for name, value in opts:
-        if value is None or name not in (*_PIP_FILES, "--editable"):
+        if value is None or name not in (*_PIP_FILES, "--editable", "--group"):
             continue
         texts, known = _expand(value, facts.env)
         if not known:
@@ -1018,6 +1024,9 @@ def _install(tool: str, argv: list[_W], i: int, facts: _Facts, general: list[_W]
         for text in texts if known else ():
             if name == "--editable":  # pip's parse_editable: a path, a VCS URL or `name @ URL`
                 _keep(_editable(text, value.location, False), facts, requirements, files)
+            elif name == "--group":  # pip 25.1+, uv pip: `[path:]NAME`, the path a pyproject.toml
+                path, _, group = text.rpartition(":")  # (pip cmdoptions.py `_handle_dependency_group`)
+                files.append(FileArg("--group", path or "pyproject.toml", value.location, (normalize_name(group),)))
             else:
                 files.append(FileArg(_PIP_FILES[name], text, value.location))
     _arguments([_Arg(w) for w in positionals], facts, requirement_from_line, requirements, files)
@@ -1089,8 +1098,10 @@ def _uv(argv: list[_W], j: int, facts: _Facts) -> None:
         _arguments([_Arg(w) for w in positionals], facts, requirement_from_line, requirements, files,
                    "--editable" in names)
     project = _text(_last(opts, "--project"), facts) or "."
+    groups = tuple(name if value is None else f"{name}={_text(value, facts)}" for name, value in opts
+                   if name in _UV_GROUP_OPTIONS) if sub == "sync" else ()
     _record("uv " + sub, argv, facts, opts, requirements, files, project=project, cwd=cwd,
-            exact=sub == "sync" and "--inexact" not in names)
+            exact=sub == "sync" and "--inexact" not in names)  # PENDING groups=groups
 
 
 def _poetry(argv: list[_W], facts: _Facts) -> None:

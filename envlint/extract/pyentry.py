@@ -21,9 +21,9 @@ import ast
 import posixpath
 import re
 import warnings
-from dataclasses import dataclass
 
 from envlint.facts import Listen, Location, Problem
+from envlint.record import record
 from envlint.repo import ReadError, Repo
 
 _MAX_DEPTH = 12  # name -> name -> … chains followed when evaluating a value
@@ -44,7 +44,7 @@ _APP_FACTORIES = ("create_app", "make_app", "get_app", "build_app")
 _ENV_GETTERS = {"os.environ.get", "os.getenv", "os.environ.setdefault", "posix.environ.get"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Env:
     name: str
     default: object  # the fallback's value, or None

@@ -2,7 +2,8 @@
 
 `pip install .` installs a project's `[project].dependencies` (PEP 621); `uv sync` installs
 exactly the versions in uv.lock, `poetry install` those in poetry.lock (docs.astral.sh/uv
-"Locking and syncing"; python-poetry.org/docs/basic-usage "Installing dependencies"). TOML
+"Locking and syncing"; python-poetry.org/docs/basic-usage "Installing dependencies"); `pip
+install --group NAME` and `uv sync` (without a lock) the PEP 735 `[dependency-groups]`. TOML
 parsers give values without positions, so each value is located afterwards in the text: a lock
 file's `[[package]]` tables are found in order, a dependency string by its quoted text.
 """
@@ -11,10 +12,10 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import replace
 
 from envlint.extract.requirements import requirement_from_string
 from envlint.facts import Location, Problem, Requirement, normalize_name
+from envlint.record import replace
 from envlint.repo import ReadError, Repo
 
 LOCK_FILES = {"uv sync": "uv.lock", "poetry install": "poetry.lock", "poetry sync": "poetry.lock"}
@@ -74,14 +75,25 @@ def read_lock(repo: Repo, path: str) -> tuple[list[Requirement], list[Problem]]:
     return requirements, []
 
 
-def project_dependencies(repo: Repo, path: str, extras: tuple[str, ...] = ()) -> tuple[list[Requirement], list[Problem]]:
+def project_dependencies(repo: Repo, path: str, extras: tuple[str, ...] = (), groups: tuple[str, ...] | None = None,
+                         tool: str = "pip") -> tuple[list[Requirement], list[Problem]]:
     """The PEP 621 `[project].dependencies` of a pyproject.toml, each at its quoted string, and
     those of the `[project.optional-dependencies]` groups `extras` names (`pip install .[dev]`);
-    without them, a Poetry project's [tool.poetry.dependencies], each at its key."""
+    without them, a Poetry project's [tool.poetry.dependencies], each at its key. With `groups`,
+    the dependency groups an install takes too (`select_groups` says which), or instead."""
     loaded = _load(repo, path)
     if isinstance(loaded, Problem):
         return [], [loaded]
     text, data = loaded
+    with_project, names = select_groups(data, groups, tool) if groups is not None else (True, ())
+    requirements, problems = _project_dependencies(text, data, path, extras) if with_project else ([], [])
+    if names:
+        more, more_problems = _group_dependencies(text, data, path, names, tool == "uv sync")
+        requirements, problems = requirements + more, problems + more_problems
+    return requirements, problems
+
+
+def _project_dependencies(text: str, data: dict, path: str, extras: tuple[str, ...]) -> tuple[list, list]:
     project = data.get("project") if isinstance(data.get("project"), dict) else {}
     dependencies = project.get("dependencies")
     if not isinstance(dependencies, list):
@@ -97,6 +109,92 @@ def project_dependencies(repo: Repo, path: str, extras: tuple[str, ...] = ()) ->
             more, more_problems = _located(text, groups[extra], group.end() if group else 0, path)
             requirements += more
             problems += more_problems
+    return requirements, problems
+
+
+# --- dependency groups ---------------------------------------------------------------------------
+# PEP 735 (packaging.python.org/en/latest/specifications/dependency-groups): `[dependency-groups]`
+# maps a name (compared PEP 503-normalised) to PEP 508 strings and `{include-group = "NAME"}`
+# tables; a cycle of includes is an error. uv also reads `[tool.uv] dev-dependencies`, merged
+# into `dev` (docs.astral.sh/uv/concepts/projects/dependencies, "Legacy dev-dependencies").
+
+
+def select_groups(data: dict, options: tuple[str, ...], tool: str) -> tuple[bool, tuple[str, ...]]:
+    """(whether the project's own dependencies install too, the group names) for one install.
+    `pip install --group NAME` / `uv pip install --group NAME` (`options` are then the names)
+    install the groups alone (pip docs, `--group`: "Install a named dependency-group"). `uv sync`
+    takes its options as written (`--group=lint`, `--no-dev`, …) over the default groups,
+    `[tool.uv] default-groups` or `dev` ("Default groups"): `--group`/`--dev` add one,
+    `--all-groups` adds every group, `--no-default-groups` drops the defaults, `--no-group`/
+    `--no-dev` remove one whatever else says, and `--only-group`/`--only-dev` install that group
+    without the project (docs.astral.sh/uv/reference/cli, `uv sync`)."""
+    if tool != "uv sync":
+        return False, tuple(normalize_name(name) for name in options)
+    uv = data.get("tool", {}).get("uv", {}) if isinstance(data.get("tool"), dict) else {}
+    uv = uv if isinstance(uv, dict) else {}
+    table = data.get("dependency-groups")
+    every = [normalize_name(name) for name in table] if isinstance(table, dict) else []
+    if isinstance(uv.get("dev-dependencies"), list):
+        every.append("dev")
+    defaults = uv.get("default-groups", ["dev"])
+    defaults = every if defaults == "all" else [normalize_name(g) for g in defaults if isinstance(g, str)] \
+        if isinstance(defaults, list) else ["dev"]
+    added, removed, only, all_groups, no_defaults = [], set(), False, False, False
+    for option in options:
+        name, _, value = option.partition("=")
+        value = "dev" if name.endswith("-dev") else normalize_name(value)
+        if name in ("--group", "--dev", "--only-group", "--only-dev"):
+            added.append(value)
+            only = only or name.startswith("--only")
+        elif name in ("--no-group", "--no-dev"):
+            removed.add(value)
+        all_groups = all_groups or name == "--all-groups"
+        no_defaults = no_defaults or name == "--no-default-groups"
+    chosen = added if only else [*(every if all_groups else []), *([] if no_defaults else defaults), *added]
+    return not only, tuple(dict.fromkeys(g for g in chosen if g not in removed))
+
+
+def _group_dependencies(text: str, data: dict, path: str, names: tuple[str, ...], uv: bool) -> tuple[list, list]:
+    """The requirements of the groups `names` (and of those they include), each at its quoted
+    string; with `uv`, `[tool.uv] dev-dependencies` in `dev`. A group that does not exist adds
+    nothing (pip and uv stop there; envlint has no rule for it)."""
+    table = data.get("dependency-groups")
+    groups = {normalize_name(k): (k, v) for k, v in table.items() if isinstance(v, list)} if isinstance(table, dict) else {}
+    header = re.search(r"^[ \t]*\[[ \t]*dependency-groups[ \t]*\]", text, re.MULTILINE)
+    start = header.end() if header else 0
+    requirements: list = []
+    problems: list = []
+    done: set[str] = set()
+
+    def add(name: str, chain: tuple[str, ...]) -> None:
+        if name in done or name not in groups:
+            return
+        key, items = groups[name]
+        at = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", re.MULTILINE).search(text, start)
+        offset = at.start() if at else start
+        if name in chain:
+            line, column = _line_column(text, offset + len(at.group(0)) - len(at.group(0).lstrip()) if at else offset)
+            problems.append(Problem("include-cycle", f"dependency group '{key}' includes itself: "
+                                    f"{' -> '.join((*chain, name))}; pip and uv stop", Location(path, line, column)))
+            return
+        more, bad = _located(text, [i for i in items if isinstance(i, str)], offset, path)
+        requirements.extend(more)
+        problems.extend(bad)
+        for item in items:
+            if isinstance(item, dict) and isinstance(item.get("include-group"), str):
+                add(normalize_name(item["include-group"]), (*chain, name))
+        done.add(name)
+
+    for name in names:
+        add(name, ())
+    uv_table = data.get("tool", {}).get("uv") if isinstance(data.get("tool"), dict) else None
+    legacy = uv_table.get("dev-dependencies") if isinstance(uv_table, dict) else None
+    if uv and "dev" in names and isinstance(legacy, list):
+        found = re.search(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*uv[ \t]*\]", text, re.MULTILINE)
+        key = re.compile(r"^[ \t]*dev-dependencies[ \t]*=", re.MULTILINE).search(text, found.end() if found else 0)
+        more, bad = _located(text, legacy, key.start() if key else 0, path)
+        requirements.extend(more)
+        problems.extend(bad)
     return requirements, problems
 
 

@@ -10,12 +10,12 @@ report), and envlint does not stop at the first bad line: it records a `Problem`
 
 from __future__ import annotations
 
-import dataclasses
 import posixpath
 import re
 import urllib.parse
 
 from envlint.facts import FileArg, Location, Problem, Requirement, RequirementsFile, SourceText, normalize_name
+from envlint.record import record, replace
 from envlint.repo import ReadError, Repo
 
 # The only form pip expands (req_file.py ENV_VAR_RE); envlint reports it instead.
@@ -312,7 +312,7 @@ def _wheel_name_version(filename: str) -> tuple[str, str] | None:
 # --- lines and options --------------------------------------------------------------------------
 
 
-@dataclasses.dataclass
+@record
 class _Line:
     """One logical line; its content (comment gone, blanks trimmed) is `source.text[start:end]`."""
 
@@ -407,7 +407,7 @@ def _shell_words(text: str) -> list[tuple[str, int, int]]:
     return words
 
 
-@dataclasses.dataclass
+@record
 class _Option:
     name: str  # the long form, abbreviations and short forms resolved
     value: str | None
@@ -609,7 +609,7 @@ class _Reader:
         item = _editable(value, location, constraint)
         self.result.includes.append(item if isinstance(item, FileArg) else FileArg("-e", value, location))
         if isinstance(item, Requirement):
-            item = dataclasses.replace(item, text=written)
+            item = replace(item, text=written)
         if not isinstance(item, FileArg):
             self.add(item)
 

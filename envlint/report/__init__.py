@@ -6,8 +6,9 @@ reporter alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from envlint.record import record
 
 if TYPE_CHECKING:
     from envlint.findings import Finding
@@ -17,7 +18,7 @@ FORMATS = ("text", "json", "sarif", "github", "gitlab")
 _MODULES = {"text": "text", "json": "json_format", "sarif": "sarif", "github": "github", "gitlab": "gitlab"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Context:
     """What a reporter may need beyond the findings; every field has a plain default."""
 

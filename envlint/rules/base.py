@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from envlint.facts import Build, Facts, Location
 from envlint.findings import Finding, Severity
+from envlint.record import record
 from envlint.secrets import mask_urls
 from envlint.spec import Spec
 
 Check = Callable[[Facts, "Spec | None"], Iterable[tuple[Location, str]]]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     code: str
     name: str

@@ -11,17 +11,17 @@ import ipaddress
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from envlint.environment import RENDER_DEFAULT_PORT, resolve_one
 from envlint.facts import Build, Listen, Location, Word
 from envlint.findings import Severity
+from envlint.record import record
 from envlint.rules.base import described, rule
 
 ALL_INTERFACES = {"0.0.0.0", "::", "[::]"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuntimePort:
     value: int | None  # None: set, but not in a file (`sync: false`, a database reference)
     location: Location
