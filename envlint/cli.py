@@ -11,12 +11,11 @@ pre-commit run load only what they use.
 
 from __future__ import annotations
 
+import argparse
 import gc
 import os
 import sys
 from pathlib import Path
-
-import click
 
 from envlint import __version__
 from envlint.report import FORMATS
@@ -28,39 +27,6 @@ class _Failure(Exception):
     """A user-facing error: exit 2 with this message."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="envlint")
-def main() -> None:
-    """Check that a service's deploy files agree with what it needs."""
-
-
-@main.command()
-@click.argument("path", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--spec", "spec_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="The spec to check against (default: PATH/envspec.yaml, if present).")
-@click.option("--format", "output_format", type=click.Choice(FORMATS),
-              help="Output format (default: text; github when GITHUB_ACTIONS=true).")
-@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to this file instead of stdout.")
-@click.option("--show-source", is_flag=True, help="Text format: show each finding's source line.")
-@click.option("--statistics", is_flag=True, help="Text format: count findings per rule instead of listing them.")
-@click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto", show_default=True,
-              help="Colour the text format (auto: on a terminal, unless NO_COLOR; FORCE_COLOR forces it).")
-@click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes (comma-separated).")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rule codes or prefixes (comma-separated).")
-@click.option("--fail-on", type=click.Choice(FAIL_ON),
-              help="Lowest severity that makes envlint exit 1 (default: error).")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (still 2 on errors).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="A pyproject.toml whose [tool.envlint] to use instead of the discovered one.")
-@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Report only findings not recorded in this baseline file.")
-@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
-              help="Record today's findings in this file and exit 0.")
-@click.option("--fix", is_flag=True, help="Rewrite what is mechanical (pins, loopback binds, render.yaml secrets); report the rest.")
-@click.option("--diff", is_flag=True, help="Print the --fix changes as a unified diff instead of writing them.")
-@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def check(debug: bool, **options) -> None:
     """Check the repository at PATH (default: the current directory)."""
     # A check allocates many small objects that live until it exits; at Python's default
@@ -162,23 +128,23 @@ def _fix(repo, facts, spec, findings, diff: bool) -> dict[str, str] | None:
 
     plan = fix.plan(repo.root, facts, spec, findings)
     for note in plan.notes:
-        click.echo(f"envlint: {note}", err=True)
+        _say(f"envlint: {note}")
     files = sorted({e.path for e in plan.edits})
     what = f"{len(plan.edits)} fix(es) in {len(files)} file(s)" + (f": {', '.join(files)}" if files else "")
     if diff:
         sys.stdout.flush()
         sys.stdout.buffer.write(plan.diff().encode("utf-8"))  # bytes: CRLF and the BOM reach `patch` intact
         sys.stdout.buffer.flush()
-        click.echo(f"envlint: would apply {what}; --fix writes them", err=True)
+        _say(f"envlint: would apply {what}; --fix writes them")
         return plan.texts()
     try:
         plan.write()
     except OSError as exc:
         raise _Failure(f"cannot write a fix: {exc}") from None
-    click.echo(f"envlint: applied {what}", err=True)
+    _say(f"envlint: applied {what}")
     if any(f.code in fix.SECRET_CODES for f in plan.fixed):
-        click.echo("envlint: a `sync: false` key is prompted for only when a Blueprint is first created: "
-                   "set its value in the Render Dashboard, and revoke the value that was in the file", err=True)
+        _say("envlint: a `sync: false` key is prompted for only when a Blueprint is first created: "
+                   "set its value in the Render Dashboard, and revoke the value that was in the file")
     return None
 
 
@@ -200,15 +166,14 @@ def _baseline(findings, sources, prefix: str, baseline_file: Path | None, write_
     try:
         if write_baseline is not None:
             baseline.write(write_baseline, findings, sources, prefix)
-            click.echo(f"envlint: recorded {len(findings)} finding(s) in {write_baseline}", err=True)
+            _say(f"envlint: recorded {len(findings)} finding(s) in {write_baseline}")
             return None
         findings, stale = baseline.new_findings(findings, baseline.load(baseline_file), sources, prefix)
     except baseline.BaselineError as exc:
         raise _Failure(str(exc)) from None
     if stale:
         entries = "entry no longer occurs" if stale == 1 else "entries no longer occur"
-        click.echo(f"envlint: {stale} baseline {entries}; rewrite {baseline_file} with --write-baseline to drop them",
-                   err=True)
+        _say(f"envlint: {stale} baseline {entries}; rewrite {baseline_file} with --write-baseline to drop them")
     return findings
 
 
@@ -240,11 +205,6 @@ def _colour(choice: str, stream) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-@main.command()
-@click.argument("code", required=False)
-@click.option("--all", "show_all", is_flag=True, help="Every rule.")
-@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True,
-              help="Markdown text, or JSON.")
 def rule(code: str | None, show_all: bool, output_format: str) -> None:
     """Explain a rule: what it does, why it matters, an example and the fix."""
     import json
@@ -261,19 +221,11 @@ def rule(code: str | None, show_all: bool, output_format: str) -> None:
             _fail(f"unknown rule code {code!r} (envlint rule --all lists them)")
     if output_format == "json":
         document = [as_dict(r) for r in rules] if show_all else as_dict(rules[0])
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        click.echo("\n".join(markdown(r) for r in rules), nl=False)
+        sys.stdout.write("\n".join(markdown(r) for r in rules))
 
 
-@main.command()
-@click.argument("path", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--service", help="Only this render.yaml service.")
-@click.option("--spec", "spec_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="The spec whose variables and defaults to include (default: PATH/envspec.yaml, if present).")
-@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True,
-              help="Output format.")
-@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def env(path: Path, service: str | None, spec_file: Path | None, output_format: str, debug: bool) -> None:
     """Show each variable the running service sees, its value and where it comes from.
 
@@ -305,12 +257,6 @@ def env(path: Path, service: str | None, spec_file: Path | None, output_format: 
     (write_json if output_format == "json" else write_text)(views, sys.stdout)
 
 
-@main.command()
-@click.argument("path", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the spec here (default: PATH/envspec.yaml).")
-@click.option("--force", is_flag=True, help="Overwrite an existing spec.")
-@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def init(path: Path, output: Path | None, force: bool, debug: bool) -> None:
     """Write an envspec.yaml inferred from the repository at PATH, then check against it.
 
@@ -344,7 +290,7 @@ def init(path: Path, output: Path | None, force: bool, debug: bool) -> None:
         write_atomically(output, text.encode("utf-8"), 0o644)
     except OSError as exc:
         _fail(f"{output}: cannot write: {exc.strerror or exc}")
-    click.echo(f"envlint: wrote {output}; what `envlint check` still reports with it:", err=True)
+    _say(f"envlint: wrote {output}; what `envlint check` still reports with it:")
     try:
         _check(path=path, spec_file=output, output_format="text", output_file=None, show_source=False,
                statistics=False, color="auto", select=(), ignore=(), fail_on=None, exit_zero=True,
@@ -356,5 +302,102 @@ def init(path: Path, output: Path | None, force: bool, debug: bool) -> None:
 def _fail(message: str) -> None:
     from envlint.secrets import mask_urls  # a message may quote a URL with credentials
 
-    click.echo(f"envlint: {mask_urls(message)}", err=True)
+    _say(f"envlint: {mask_urls(message)}")
     sys.exit(2)
+
+
+def _say(message: str) -> None:
+    """A diagnostic: stderr, so that stdout holds the report (or the --diff patch) alone."""
+    print(message, file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The console script: parse the arguments, run the command; it exits with the status."""
+    options = vars(_parser().parse_args(argv))
+    command = options.pop("command")
+    command(**options)
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command line. argparse, not click: click's import costs ~25 ms, a sixth of a check of
+    the example repository (python -X importtime; issue 7); argparse ~3 ms. Usage errors are
+    argparse's: a usage line and `envlint COMMAND: error: …` on stderr, exit 2."""
+    parser = argparse.ArgumentParser(prog="envlint", allow_abbrev=False,
+                                     description="Check that a service's deploy files agree with what it needs.")
+    parser.add_argument("--version", action="version", version=f"envlint {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    def command(function, *, path: bool = True) -> argparse.ArgumentParser:
+        doc = function.__doc__
+        sub = commands.add_parser(function.__name__, help=doc.split("\n")[0], description=doc, allow_abbrev=False,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+        sub.set_defaults(command=function)
+        if path:
+            sub.add_argument("path", nargs="?", default=Path("."), type=_directory, metavar="PATH",
+                             help="The repository (default: the current directory).")
+        return sub
+
+    def debug(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--debug", action="store_true", help="Show a traceback on internal errors.")
+
+    check_ = command(check)
+    option = check_.add_argument
+    option("--spec", dest="spec_file", type=_file, metavar="FILE",
+           help="The spec to check against (default: PATH/envspec.yaml, if present).")
+    option("--format", dest="output_format", choices=FORMATS,
+           help="Output format (default: text; github when GITHUB_ACTIONS=true).")
+    option("-o", "--output-file", type=_file, metavar="FILE", help="Write the report to this file instead of stdout.")
+    option("--show-source", action="store_true", help="Text format: show each finding's source line.")
+    option("--statistics", action="store_true", help="Text format: count findings per rule instead of listing them.")
+    option("--color", choices=("auto", "always", "never"), default="auto",
+           help="Colour the text format (default: auto: on a terminal, unless NO_COLOR; FORCE_COLOR forces it).")
+    option("--select", action="append", default=[], metavar="CODES",
+           help="Only these rule codes or prefixes (comma-separated; repeatable).")
+    option("--ignore", action="append", default=[], metavar="CODES",
+           help="Skip these rule codes or prefixes (comma-separated; repeatable).")
+    option("--fail-on", choices=FAIL_ON, help="Lowest severity that makes envlint exit 1 (default: error).")
+    option("--exit-zero", action="store_true", help="Exit 0 even with findings (still 2 on errors).")
+    option("--config", dest="config_file", type=_file, metavar="FILE",
+           help="A pyproject.toml whose [tool.envlint] to use instead of the discovered one.")
+    option("--isolated", action="store_true", help="Ignore every configuration file.")
+    option("--baseline", dest="baseline_file", type=_file, metavar="FILE",
+           help="Report only findings not recorded in this baseline file.")
+    option("--write-baseline", type=_file, metavar="FILE", help="Record today's findings in this file and exit 0.")
+    option("--fix", action="store_true",
+           help="Rewrite what is mechanical (pins, loopback binds, render.yaml secrets); report the rest.")
+    option("--diff", action="store_true", help="Print the --fix changes as a unified diff instead of writing them.")
+    debug(check_)
+
+    rule_ = command(rule, path=False)
+    rule_.add_argument("code", nargs="?", metavar="CODE", help="A rule code, e.g. EL103.")
+    rule_.add_argument("--all", dest="show_all", action="store_true", help="Every rule.")
+    rule_.add_argument("--format", dest="output_format", choices=("text", "json"), default="text",
+                       help="Markdown text, or JSON (default: text).")
+
+    env_ = command(env)
+    env_.add_argument("--service", help="Only this render.yaml service.")
+    env_.add_argument("--spec", dest="spec_file", type=_file, metavar="FILE",
+                      help="The spec whose variables and defaults to include (default: PATH/envspec.yaml, if present).")
+    env_.add_argument("--format", dest="output_format", choices=("text", "json"), default="text",
+                      help="Output format (default: text).")
+    debug(env_)
+
+    init_ = command(init)
+    init_.add_argument("-o", "--output", type=_file, metavar="FILE",
+                       help="Write the spec here (default: PATH/envspec.yaml).")
+    init_.add_argument("--force", action="store_true", help="Overwrite an existing spec.")
+    debug(init_)
+    return parser
+
+
+def _directory(text: str) -> Path:
+    """PATH: a directory, or a path that does not exist yet (the command says so, located)."""
+    if Path(text).is_file():
+        raise argparse.ArgumentTypeError(f"{text!r} is a file, not a directory")
+    return Path(text)
+
+
+def _file(text: str) -> Path:
+    if Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a directory, not a file")
+    return Path(text)

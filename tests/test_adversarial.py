@@ -24,7 +24,7 @@ def hook(event, args):
         sys.__stderr__.write(f"OPENED-OUTSIDE {args[0]}\\n")
 sys.addaudithook(hook)
 from envlint.cli import main
-main(sys.argv[1:], prog_name="envlint")
+main(sys.argv[1:])
 """
 
 
@@ -288,10 +288,8 @@ def test_an_unreadable_directory_exits_2_named(tmp_path):
 
 def test_unreadable_files_and_directories_even_as_root(tmp_path, monkeypatch):
     """The same two messages, with the permission error simulated, so they are checked as root too."""
-    from click.testing import CliRunner
-
     import envlint.repo
-    from envlint.cli import main
+    from run_envlint import invoke
 
     write(tmp_path, {"requirements.txt": "flask==3.0.3\n", "services/api/Dockerfile": "FROM python:3.12\n"})
 
@@ -300,11 +298,11 @@ def test_unreadable_files_and_directories_even_as_root(tmp_path, monkeypatch):
 
     real_scandir = os.scandir
     monkeypatch.setattr(os, "scandir", lambda p=".": denied(p) if str(p).endswith("services") else real_scandir(p))
-    result = CliRunner().invoke(main, ["check", str(tmp_path)])
+    result = invoke(["check", str(tmp_path)])
     assert (result.exit_code, result.output) == (2, "envlint: services/: cannot read directory: Permission denied\n")
     monkeypatch.setattr(os, "scandir", real_scandir)
     monkeypatch.setattr(envlint.repo, "open", denied, raising=False)
-    result = CliRunner().invoke(main, ["check", str(tmp_path)])
+    result = invoke(["check", str(tmp_path)])
     assert (result.exit_code, result.output) == (2, "envlint: requirements.txt: cannot read: Permission denied\n")
 
 

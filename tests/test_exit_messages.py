@@ -8,10 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from envlint.cli import main
 from fixture_tree import write_tree
+from run_envlint import invoke
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = "pyproject.toml"
@@ -23,7 +21,7 @@ def write(root: Path, files: dict) -> None:
 
 def exit_2(args: list[str]) -> str:
     """stderr of an in-process run in the current directory, which must exit 2 and print only it."""
-    result = CliRunner().invoke(main, args)
+    result = invoke(args)
     assert isinstance(result.exception, SystemExit), result.exception
     assert (result.exit_code, result.stdout) == (2, ""), (result.exit_code, result.stdout, result.stderr)
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("envlint: ")
@@ -125,7 +123,7 @@ def test_internal_errors_are_one_line_without_debug(tmp_path, monkeypatch):
     expected = "envlint: internal error: RuntimeError: boom (run with --debug for the traceback)\n"
     assert exit_2(["check", "."]) == expected
     assert exit_2(["env", "."]) == expected
-    result = CliRunner().invoke(main, ["check", ".", "--debug"])
+    result = invoke(["check", ".", "--debug"])
     assert isinstance(result.exception, RuntimeError)  # --debug lets the traceback through
 
 
@@ -156,20 +154,24 @@ def test_rule_exit_2(args, message):
     assert exit_2(["rule", *args]) == f"envlint: {message}\n"
 
 
-def test_usage_errors_are_clicks_message_without_traceback(tmp_path):
-    """Option parsing errors are click's: a usage line, a hint and the error; exit 2."""
+def test_usage_errors_are_argparses_message_without_traceback(tmp_path):
+    """Option parsing errors are argparse's: a usage line, then `envlint COMMAND: error: …`; exit 2."""
     (tmp_path / "file").write_text("")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for args, error in (
-        (["check", "--format", "xml"], "Error: Invalid value for '--format': 'xml' is not one of 'text', 'json', "
-                                       "'sarif', 'github', 'gitlab'."),
-        (["check", "file"], "Error: Invalid value for '[PATH]': Directory 'file' is a file."),
-        (["check", "--bogus"], "Error: No such option '--bogus'."),
+        (["check", "--format", "xml"], "envlint check: error: argument --format: invalid choice: 'xml' "
+                                       "(choose from 'text', 'json', 'sarif', 'github', 'gitlab')"),
+        (["check", "file"], "envlint check: error: argument PATH: 'file' is a file, not a directory"),
+        (["check", "--spec", "."], "envlint check: error: argument --spec: '.' is a directory, not a file"),
+        (["check", "--bogus"], "envlint: error: unrecognized arguments: --bogus"),
+        (["check", "--stat"], "envlint: error: unrecognized arguments: --stat"),  # no abbreviations
+        (["chek"], "envlint: error: argument COMMAND: invalid choice: 'chek' (choose from 'check', 'rule', 'env', "
+                   "'init')"),
     ):
         result = subprocess.run([sys.executable, "-m", "envlint", *args], capture_output=True, text=True,
                                 cwd=tmp_path, env=env, timeout=60)
         assert (result.returncode, result.stdout) == (2, "")
-        assert result.stderr.startswith("Usage: ") and result.stderr.endswith(f"\n\n{error}\n"), result.stderr
+        assert result.stderr.startswith("usage: envlint") and result.stderr.endswith(f"\n{error}\n"), result.stderr
         assert "Traceback" not in result.stderr
 
 

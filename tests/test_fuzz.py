@@ -9,13 +9,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from envlint.cli import main
 from envlint.spec import SpecError, load_spec
 from envlint.yamlload import YamlError, load_yaml
+from run_envlint import invoke
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("envlint_fuzz", ROOT / "scripts" / "fuzz.py")
@@ -88,12 +87,12 @@ def test_whole_check_on_mutated_repositories(case, rng, pick):
         victim = files[pick % len(files)]
         victim.write_bytes(fuzz.mutate(victim.read_bytes(), rng, CORPUS.get(victim.name, [])))
         for args in ([], ["--format", "sarif"], ["--show-source"]):
-            result = CliRunner().invoke(main, ["check", str(root), *args])
+            result = invoke(["check", str(root), *args])
             assert result.exit_code in (0, 1, 2), result.output
             assert "internal error" not in result.output and "Traceback" not in result.output, result.output
             if result.exit_code == 2:
                 assert result.stderr.count("\n") == 1 and result.stdout == ""
-        result = CliRunner().invoke(main, ["env", str(root), "--format", "json"])
+        result = invoke(["env", str(root), "--format", "json"])
         assert result.exit_code in (0, 2) and "internal error" not in result.output, result.output
 
 

@@ -24,7 +24,7 @@ def hook(event, args):
         raise RuntimeError(f"envlint must not {{event}}")
 sys.addaudithook(hook)
 from envlint.cli import main
-main(sys.argv[1:], prog_name="envlint")
+main(sys.argv[1:])
 """
 
 
@@ -50,7 +50,7 @@ def run(*args, cwd, hooked):
 
 def test_the_hook_does_stop_what_it_forbids(tmp_path):
     """Without this, a hook that never fires would make the test below pass vacuously."""
-    probe = FORBID.replace("from envlint.cli import main\nmain(sys.argv[1:], prog_name=\"envlint\")",
+    probe = FORBID.replace("from envlint.cli import main\nmain(sys.argv[1:])",
                            f"import subprocess\nsys.path.insert(0, '.')\ntry:\n    import {CANARY}\n"
                            "except RuntimeError:\n    print('import refused')\n"
                            "try:\n    subprocess.run(['true'])\nexcept RuntimeError:\n    print('run refused')\n")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import TextIO
 
 from envlint import __version__
 from envlint.environment import Resolved
+
+TYPE_CHECKING = False  # typing costs ~4 ms at start-up; the names are for type checkers only
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 def _explain(variable: Resolved) -> str:

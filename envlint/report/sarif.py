@@ -20,7 +20,6 @@ GitHub's "SARIF support for code scanning" (integrations.md §2):
 from __future__ import annotations
 
 import json
-from typing import TextIO
 
 from envlint import __version__
 from envlint.findings import Finding, Severity
@@ -30,6 +29,10 @@ SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sar
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 FINGERPRINT_KEY = "envlint/v1"
 _DESCRIPTION_LIMIT = 1024  # GitHub rejects longer shortDescription / fullDescription texts
+
+TYPE_CHECKING = False  # typing costs ~4 ms at start-up; the names are for type checkers only
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 def write(findings: list[Finding], stream: TextIO, context: Context | None = None) -> None:
