@@ -313,35 +313,42 @@ def _say(message: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """The console script: parse the arguments, run the command; it exits with the status."""
-    options = vars(_parser().parse_args(argv))
+    argv = sys.argv[1:] if argv is None else list(argv)
+    options = vars(_parser(argv[0] if argv else "").parse_args(argv))
     command = options.pop("command")
     command(**options)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(chosen: str) -> argparse.ArgumentParser:
     """The command line. argparse, not click: click's import costs ~25 ms, a sixth of a check of
-    the example repository (python -X importtime; issue 7); argparse ~3 ms. Usage errors are
-    argparse's: a usage line and `envlint COMMAND: error: …` on stderr, exit 2."""
+    the example repository (python -X importtime; issue 7); argparse ~3 ms. Only the `chosen`
+    command's options are declared: argparse builds a help formatter for each option it is
+    given, ~5 ms for all four commands' 36. Usage errors are argparse's: a usage line and
+    `envlint COMMAND: error: …` on stderr, exit 2."""
     parser = argparse.ArgumentParser(prog="envlint", allow_abbrev=False,
                                      description="Check that a service's deploy files agree with what it needs.")
     parser.add_argument("--version", action="version", version=f"envlint {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-
-    def command(function, *, path: bool = True) -> argparse.ArgumentParser:
+    for function, declare in ((check, _check_options), (rule, _rule_options), (env, _env_options),
+                              (init, _init_options)):
         doc = function.__doc__
         sub = commands.add_parser(function.__name__, help=doc.split("\n")[0], description=doc, allow_abbrev=False,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
         sub.set_defaults(command=function)
-        if path:
-            sub.add_argument("path", nargs="?", default=Path("."), type=_directory, metavar="PATH",
-                             help="The repository (default: the current directory).")
-        return sub
+        if function.__name__ == chosen:
+            declare(sub)
+    return parser
 
-    def debug(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--debug", action="store_true", help="Show a traceback on internal errors.")
 
-    check_ = command(check)
-    option = check_.add_argument
+def _path_and_debug(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("path", nargs="?", default=Path("."), type=_directory, metavar="PATH",
+                     help="The repository (default: the current directory).")
+    sub.add_argument("--debug", action="store_true", help="Show a traceback on internal errors.")
+
+
+def _check_options(sub: argparse.ArgumentParser) -> None:
+    _path_and_debug(sub)
+    option = sub.add_argument
     option("--spec", dest="spec_file", type=_file, metavar="FILE",
            help="The spec to check against (default: PATH/envspec.yaml, if present).")
     option("--format", dest="output_format", choices=FORMATS,
@@ -366,28 +373,28 @@ def _parser() -> argparse.ArgumentParser:
     option("--fix", action="store_true",
            help="Rewrite what is mechanical (pins, loopback binds, render.yaml secrets); report the rest.")
     option("--diff", action="store_true", help="Print the --fix changes as a unified diff instead of writing them.")
-    debug(check_)
 
-    rule_ = command(rule, path=False)
-    rule_.add_argument("code", nargs="?", metavar="CODE", help="A rule code, e.g. EL103.")
-    rule_.add_argument("--all", dest="show_all", action="store_true", help="Every rule.")
-    rule_.add_argument("--format", dest="output_format", choices=("text", "json"), default="text",
-                       help="Markdown text, or JSON (default: text).")
 
-    env_ = command(env)
-    env_.add_argument("--service", help="Only this render.yaml service.")
-    env_.add_argument("--spec", dest="spec_file", type=_file, metavar="FILE",
-                      help="The spec whose variables and defaults to include (default: PATH/envspec.yaml, if present).")
-    env_.add_argument("--format", dest="output_format", choices=("text", "json"), default="text",
-                      help="Output format (default: text).")
-    debug(env_)
+def _rule_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("code", nargs="?", metavar="CODE", help="A rule code, e.g. EL103.")
+    sub.add_argument("--all", dest="show_all", action="store_true", help="Every rule.")
+    sub.add_argument("--format", dest="output_format", choices=("text", "json"), default="text",
+                     help="Markdown text, or JSON (default: text).")
 
-    init_ = command(init)
-    init_.add_argument("-o", "--output", type=_file, metavar="FILE",
-                       help="Write the spec here (default: PATH/envspec.yaml).")
-    init_.add_argument("--force", action="store_true", help="Overwrite an existing spec.")
-    debug(init_)
-    return parser
+
+def _env_options(sub: argparse.ArgumentParser) -> None:
+    _path_and_debug(sub)
+    sub.add_argument("--service", help="Only this render.yaml service.")
+    sub.add_argument("--spec", dest="spec_file", type=_file, metavar="FILE",
+                     help="The spec whose variables and defaults to include (default: PATH/envspec.yaml, if present).")
+    sub.add_argument("--format", dest="output_format", choices=("text", "json"), default="text",
+                     help="Output format (default: text).")
+
+
+def _init_options(sub: argparse.ArgumentParser) -> None:
+    _path_and_debug(sub)
+    sub.add_argument("-o", "--output", type=_file, metavar="FILE", help="Write the spec here (default: PATH/envspec.yaml).")
+    sub.add_argument("--force", action="store_true", help="Overwrite an existing spec.")
 
 
 def _directory(text: str) -> Path:
