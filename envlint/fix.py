@@ -12,7 +12,11 @@ Fixed kinds:
 - EL101/EL102/EL103: an exact pin (`pkg==X`, in a requirements file or a `pip install` in a
   Dockerfile or buildCommand) → the spec's exact `==` version. Not when the line has `--hash`.
 - EL201: a literal `127.0.0.1` / `localhost` host → the spec's bind (0.0.0.0 without a spec).
-- EL302/EL303: `value: <literal secret>` of a render.yaml service → `sync: false`.
+- EL302: `value: <literal secret>` of a render.yaml service → `sync: false`, for a variable the
+  spec marks `secret: true`. Not EL303, whose name only looks secret: the fix deletes the value
+  the user wrote, and `sync: false` is prompted for only when a Blueprint is first created and is
+  not copied to preview environments (render-blueprint.md §5), so a wrong guess silently loses a
+  setting. Declaring the variable `secret: true` opts in (the finding is then EL302).
 """
 
 from __future__ import annotations
@@ -302,6 +306,9 @@ def _secret(facts: Facts, spec: Spec | None, finding: Finding, file: _File, span
         return "an env group cannot hold `sync: false`; move the variable to the service or the Dashboard by hand"
     if not any(v.kind == "value" and v.value_location == finding.location for s in blueprint.services for v in s.env_vars):
         return "not a service's `value:`"
+    if finding.code == "EL303":
+        return ("the name only looks secret and the fix would delete the value: declare it `secret: true` in "
+                "envspec.yaml to have --fix replace it with `sync: false`")
     start, end = span
     line_start, line_end = file.line_of(start)
     if end > line_end:

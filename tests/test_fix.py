@@ -122,3 +122,27 @@ def test_fix_and_write_baseline_are_refused(tmp_path):
     result = envlint("check", str(tmp_path), "--fix", "--write-baseline", str(tmp_path / "b.json"))
     assert result.returncode == 2
     assert "cannot be used together" in result.stderr
+
+
+def test_a_name_that_only_looks_secret_keeps_its_value_unless_the_spec_says_secret(tmp_path):
+    """EL303 guesses from the name alone; replacing the value with `sync: false` deletes what the
+    user wrote, and Render prompts for a `sync: false` key only when a Blueprint is first created
+    and never copies it to preview environments (render-blueprint.md §5). So --fix leaves it, and
+    says how to opt in: declare the variable `secret: true` (then it is EL302, fixed)."""
+    repo = copy("secrets", tmp_path)  # render.yaml has CRLF line endings
+    before = (repo / "render.yaml").read_bytes()
+    result = envlint("check", str(repo), "--fix")
+    assert "render.yaml:9:16: EL303 not fixed: the name only looks secret" in result.stderr
+    assert "declare it `secret: true` in envspec.yaml" in result.stderr
+    assert b"      - value: ghp_abcdefghijklmnopqrstuvwxyz\r\n        key: GITHUB_TOKEN\r\n" in (repo / "render.yaml").read_bytes()
+    assert "render.yaml:9:16: EL303" in result.stdout  # still reported
+
+    (repo / "render.yaml").write_bytes(before)
+    spec = repo / "envspec.yaml"
+    spec.write_text(spec.read_text() + "  GITHUB_TOKEN: {required: true, secret: true}\n")
+    result = envlint("check", str(repo), "--fix")
+    assert "applied 2 fix(es) in 1 file(s): render.yaml" in result.stderr
+    text = (repo / "render.yaml").read_bytes()
+    assert b"      - sync: false\r\n        key: GITHUB_TOKEN\r\n" in text
+    assert b"        sync: false   # leaked\r\n" in text
+    assert b"ghp_" not in text and b"sk_live" not in text

@@ -166,3 +166,156 @@ def test_an_empty_repository_gets_a_minimal_spec(tmp_path):
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8") == HEADER
     valid(out)
+
+
+# --- guesses a maintainer keeps (issue 8) ----------------------------------------------------------
+
+from fixture_tree import write_tree  # noqa: E402
+
+NATIVE = """\
+services:
+  - type: web
+    name: bot
+    runtime: python
+    buildCommand: pip install -r requirements.txt
+    startCommand: gunicorn -b 0.0.0.0:$PORT app:app
+    envVars:
+      - key: PYTHON_VERSION
+        value: 3.12.4
+      - key: OPENAI_API_KEY
+        sync: false
+      - key: COZE_API_KEY
+        sync: false
+      - key: REDIS_URL
+        value: redis://cache:6379
+      - key: DJANGO_SETTINGS_MODULE
+        value: site.settings
+      - key: APP_MODE
+        value: live
+"""
+REQUIREMENTS = ("openai==1.40.0\ncoze-coding-dev-sdk==0.5.5\nredis==5.0.8\ndjango==5.1\ndjango-redis==5.4.0\n"
+                "gunicorn==22.0.0\n")
+
+
+def init_spec(repo: Path):
+    result = envlint("init", str(repo))
+    assert result.returncode == 0, result.stderr
+    valid(repo / "envspec.yaml")
+    text = (repo / "envspec.yaml").read_text(encoding="utf-8")
+    return text, load_spec(text, "envspec.yaml")
+
+
+def test_read_by_is_guessed_from_an_installed_package_named_after_the_variable(tmp_path):
+    repo = write_tree(tmp_path / "repo", {
+        "render.yaml": NATIVE,
+        "requirements.txt": REQUIREMENTS,
+        "app.py": "import os\nMODE = os.environ['APP_MODE']\n",
+        # a local run's template: the Coze key an SDK reads is named here and nowhere in render.yaml;
+        # no Anthropic package is installed, and FEATURE_FLAG matches no package
+        ".env.example": "COZE_WORKLOAD_IDENTITY_API_KEY=\nANTHROPIC_API_KEY=\nFEATURE_FLAG=1\n",
+    })
+    text, spec = init_spec(repo)
+    assert spec.env["OPENAI_API_KEY"].read_by == ["openai"]
+    assert spec.env["COZE_API_KEY"].read_by == ["coze-coding-dev-sdk"]
+    assert spec.env["DJANGO_SETTINGS_MODULE"].read_by == ["django"]  # the package named DJANGO alone, not django-redis
+    assert spec.env["REDIS_URL"].read_by == []  # a datastore's URL: its client takes it from the app's code
+    assert spec.env["APP_MODE"].read_by == []  # the code reads it
+    assert "    read_by: [openai]  # guessed: no code here reads it; the package's name matches\n" in text
+    coze = spec.env["COZE_WORKLOAD_IDENTITY_API_KEY"]
+    assert (coze.read_by, coze.required, coze.secret) == (["coze-coding-dev-sdk"], True, True)
+    assert "ANTHROPIC_API_KEY" not in spec.env and "FEATURE_FLAG" not in spec.env
+    # what check then reports: the key the SDK reads but the deploy does not provide, and the
+    # REDIS_URL render.yaml sets that nothing reads
+    found = envlint("check", str(repo))
+    assert [line.split()[1] for line in found.stdout.splitlines()[:-1]] == ["EL301", "EL311"]
+    assert "COZE_WORKLOAD_IDENTITY_API_KEY is required (read by coze-coding-dev-sdk" in found.stdout
+
+
+def test_no_read_by_when_the_code_reads_no_variable_at_all(tmp_path):
+    """Then "no code reads it" says nothing (the app is configured some way envlint does not see)."""
+    repo = write_tree(tmp_path / "repo", {"render.yaml": NATIVE, "requirements.txt": REQUIREMENTS,
+                                          "app.py": "app = None\n", ".env.example": "COZE_WORKLOAD_IDENTITY_API_KEY=\n"})
+    text, spec = init_spec(repo)
+    assert "read_by" not in text
+    assert "COZE_WORKLOAD_IDENTITY_API_KEY" not in spec.env
+
+
+def test_a_blueprint_in_a_subdirectory_is_named_so_check_reads_it_without_a_note(tmp_path):
+    # Render reads a Blueprint elsewhere only if its file path is set (render-blueprint.md §1)
+    repo = write_tree(tmp_path / "repo", {"infra/render.yaml": NATIVE, "requirements.txt": REQUIREMENTS,
+                                          "app.py": "import os\nMODE = os.environ['APP_MODE']\n"})
+    assert "EL017" in envlint("check", str(repo)).stdout
+    text, spec = init_spec(repo)
+    assert spec.blueprint == "infra/render.yaml" and spec.service == "bot"
+    assert text.splitlines()[4].startswith("blueprint: infra/render.yaml  # guessed: ")
+    found = envlint("check", str(repo))
+    assert "EL017" not in found.stdout and found.returncode == 0, found.stdout
+
+
+def test_several_blueprints_are_not_chosen_between(tmp_path):
+    repo = write_tree(tmp_path / "repo", {"staging/render.yaml": NATIVE, "production/render.yaml": NATIVE,
+                                          "requirements.txt": REQUIREMENTS})
+    text, spec = init_spec(repo)
+    assert spec.blueprint is None
+    assert "# blueprint: not written: 2 Blueprints and none at the root (production/render.yaml, " \
+           "staging/render.yaml); name the one Render reads\n" in text
+
+
+def test_a_key_no_spec_can_hold_is_left_out_with_a_note(tmp_path):
+    """Elasticsearch takes settings such as `discovery.type` from its environment; a spec's env
+    names are identifiers, so the spec says what it leaves out instead of failing to load."""
+    repo = write_tree(tmp_path / "repo", {
+        "render.yaml": "services:\n  - type: pserv\n    name: search\n    runtime: docker\n    envVars:\n"
+                       "      - key: discovery.type\n        value: single-node\n      - key: ES_JAVA_OPTS\n"
+                       "        value: -Xms512m\n",
+        "Dockerfile": "FROM elasticsearch:8.15.0\n",
+    })
+    text, spec = init_spec(repo)
+    assert list(spec.env) == ["ES_JAVA_OPTS"]
+    assert "# not declared: 'discovery.type' (render.yaml:6 (a literal value)), which is no name a spec can hold" in text
+
+
+def test_one_service_spec_describes_that_service_only(tmp_path):
+    """`service:` scopes the spec to that service's builds: a Dockerfile no service builds (here
+    a local-compose image) must not lend it packages, a port or a Python version."""
+    repo = write_tree(tmp_path / "repo", {
+        "render.yaml": NATIVE,
+        "requirements.txt": "gunicorn==22.0.0\n",
+        "app.py": "import os\nMODE = os.environ['APP_MODE']\n",
+        "tools/Dockerfile": "FROM python:3.9-slim\nRUN pip install numpy==1.26.4\nCMD gunicorn -b 0.0.0.0:8000 app:app\n",
+    })
+    text, spec = init_spec(repo)
+    assert spec.packages == ["gunicorn==22.0.0"]
+    assert (spec.python, spec.port) == ("3.12", 10000)  # PYTHON_VERSION 3.12.4; Render's PORT
+    assert "numpy" not in text and "8000" not in text
+    assert text.endswith("# not described: tools/Dockerfile, which no render.yaml service builds\n")
+    assert envlint("check", str(repo)).returncode == 0
+
+
+def test_a_code_default_with_a_password_is_not_written(tmp_path):
+    """The spec is a file too: a fallback URL's password must not be copied into it."""
+    repo = write_tree(tmp_path / "repo", {
+        "Dockerfile": "FROM python:3.12-slim\nCOPY . .\nCMD python app.py\n",
+        "app.py": "import os\nDB = os.getenv('DATABASE_URL', 'postgres://app:hunter2secret@db:5432/app')\n"
+                  "CACHE = os.getenv('CACHE_URL', 'redis://cache:6379/0')\n",
+    })
+    text, spec = init_spec(repo)
+    assert "hunter2secret" not in text
+    assert spec.env["DATABASE_URL"].default is None
+    assert "  DATABASE_URL:  # read at app.py:2 (os.getenv); its fallback holds a URL's credentials: not written\n" in text
+    assert spec.env["CACHE_URL"].default == "redis://cache:6379/0"  # no credentials: kept
+
+
+def test_port_is_guessed_from_the_port_render_yaml_sets_when_no_command_says(tmp_path):
+    """Render sends a web service's traffic to $PORT, which render.yaml may set (render-blueprint.md
+    §7.1); with a start script envlint cannot read, that is the port the app must listen on."""
+    repo = write_tree(tmp_path / "repo", {
+        "render.yaml": "services:\n  - type: web\n    name: gw\n    runtime: docker\n    envVars:\n"
+                       "      - key: PORT\n        value: 8765\n",
+        "Dockerfile": "FROM python:3.12-slim\nCOPY . .\nEXPOSE 8765\nENTRYPOINT [\"/entrypoint.sh\"]\n",
+        "entrypoint.sh": "#!/bin/sh\nexec gateway\n",
+    })
+    text, spec = init_spec(repo)
+    assert spec.port == 8765
+    assert "port: 8765  # guessed: PORT at render.yaml:6, where Render sends traffic;" in text
+    assert envlint("check", str(repo)).returncode == 0
