@@ -165,9 +165,10 @@ def port_mismatch(facts, spec):
 def port_hint_mismatch(facts, spec):
     """EXPOSE or the Dockerfile's `ENV PORT` disagreeing with the port the app really uses.
 
-    What it does: compares each `EXPOSE` of the final stage with the spec's port (or, without a
-    spec, the port the start command listens on), and reports an `ENV PORT` that Render
-    replaces at run time.
+    What it does: compares the final stage's `EXPOSE` ports with the spec's port (or, without a
+    spec, the port the start command listens on) and reports each of them when none is that
+    port (an image may expose a metrics port beside the app's); reports an `ENV PORT` that
+    Render replaces at run time.
 
     Why is this bad? Neither decides anything on Render — it ignores EXPOSE, and its own PORT
     beats `ENV PORT` — but both tell the next reader a port the app does not use, which is how
@@ -188,8 +189,9 @@ def port_hint_mismatch(facts, spec):
         ports = [p for p in (listen_port(build, l)[0] for l in build.listens) if p is not None]
         reference = wanted if wanted is not None else (ports[0] if ports else None)
         source = "the spec's port" if wanted is not None else "the port the app listens on"
-        for expose in final.exposes:
-            if reference is not None and expose.port is not None and expose.port != reference:
+        exposed = [e for e in final.exposes if e.port is not None]
+        if reference is not None and all(e.port != reference for e in exposed):
+            for expose in exposed:
                 yield expose.location, f"EXPOSE {expose.port} but {source} is {reference}"
         render_port = runtime_port(build)
         for variable in final.env:
