@@ -550,7 +550,7 @@ def _install_home(stage: DockerStage, install: Install) -> str | None:
     directory or wheel directory; the venv whose pip or python runs it (by path, VIRTUAL_ENV or
     a venv's bin first on PATH); uv's project `.venv` (or UV_PROJECT_ENVIRONMENT); poetry's venv
     (in the project with POETRY_VIRTUALENVS_IN_PROJECT, none with POETRY_VIRTUALENVS_CREATE=false);
-    else the image's Python under /usr/local. None when a `cd` or a variable hides it."""
+    else the Python environment PATH finds first. None when a `cd` or a variable hides it."""
     cwd = _in_cwd(install, ".")
     if cwd is None:
         return None
@@ -569,9 +569,25 @@ def _install_home(stage: DockerStage, install: Install) -> str | None:
     elif env.get("VIRTUAL_ENV"):
         home = env["VIRTUAL_ENV"]
     else:
-        first = env.get("PATH", "").split(":", 1)[0]
-        home = posixpath.dirname(first) if first.endswith("/bin") and first not in _SYSTEM_BINS else "/usr/local"
+        home = _python_on_path(stage, env.get("PATH", ""))
     return None if "$" in home else posixpath.normpath(home)
+
+
+def _python_on_path(stage: DockerStage, path: str) -> str:
+    """The environment a bare `pip` runs from: the first PATH entry `DIR/bin` where DIR is a
+    Python environment — a venv a RUN of the stage creates or a COPY brings in, or a directory
+    named like one (venv, .venv, env, conda…) — else the image's Python under /usr/local. Other
+    tools' bin directories (`/root/.cargo/bin`, `/root/.bun/bin`) hold no pip."""
+    made = {posixpath.normpath(posixpath.join(stage.workdir, v.text)) for c in stage.runs for v in c.venvs}
+    copied = {posixpath.normpath(c.dest) for c in stage.copies}
+    for entry in path.split(":"):
+        if not entry.endswith("/bin") or entry in _SYSTEM_BINS:
+            continue
+        home = posixpath.normpath(posixpath.dirname(entry))
+        name = posixpath.basename(home).lower()
+        if home in made or home in copied or "venv" in name or name == "env" or "conda" in name or "forge" in name:
+            return home
+    return "/usr/local"
 
 
 def _covers(sources: tuple[str, ...], home: str) -> bool:
