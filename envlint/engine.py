@@ -53,7 +53,7 @@ class InputError(Exception):
     """Input envlint cannot read at all (exit 2)."""
 
 
-def _matches(path: str, patterns: tuple[str, ...]) -> bool:
+def matches_any(path: str, patterns: tuple[str, ...]) -> bool:
     """Whether the file name (or `parent/name`, for a pattern with a slash) matches a pattern."""
     by_name, by_parent = _compiled(patterns)
     name = posixpath.basename(path)
@@ -91,7 +91,7 @@ def collect(repo: Repo, skip: Callable[[str], bool] | None = None, spec: Spec | 
         raise InputError(str(exc)) from None
     present = set(files)
     for path in files:
-        if _matches(path, REQUIREMENTS_PATTERNS):
+        if matches_any(path, REQUIREMENTS_PATTERNS):
             linker.requirements(path)
         elif posixpath.basename(path) == "pyproject.toml" and not _locked(path, present):
             linker.project(path)  # with a lock beside it, its ranges are the lock's inputs
@@ -119,7 +119,7 @@ def collect(repo: Repo, skip: Callable[[str], bool] | None = None, spec: Spec | 
             if build.dockerfile is not None:
                 used_dockerfiles.add(build.dockerfile.path)
     for path in files:
-        if _matches(path, DOCKERFILE_PATTERNS) and path not in used_dockerfiles:
+        if matches_any(path, DOCKERFILE_PATTERNS) and path not in used_dockerfiles:
             facts.builds.append(linker.docker_build(path, posixpath.dirname(path), None, path))
     unreadable = [p for p in facts.problems if p.kind == "unreadable"]
     if unreadable:

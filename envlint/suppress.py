@@ -13,12 +13,11 @@ cannot, so its findings can only be ignored through the configuration.
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
 from pathlib import Path
 
-from envlint.engine import BLUEPRINT_NAMES, DOCKERFILE_PATTERNS, REQUIREMENTS_PATTERNS
+from envlint.engine import BLUEPRINT_NAMES, DOCKERFILE_PATTERNS, REQUIREMENTS_PATTERNS, matches_any
 from envlint.facts import Location
 from envlint.findings import Finding
 from envlint.record import field, record
@@ -79,7 +78,7 @@ def apply(findings: list[Finding], sources: Sources, extra_paths: tuple[str, ...
 def scan(path: str, lines: list[str]) -> list[Suppression]:
     found = []
     for number, text in enumerate(lines, 1):
-        match = _COMMENT.search(text)
+        match = _COMMENT.search(text) if "envlint" in text else None  # the substring test is 10x cheaper
         if match is None:
             continue
         own_line = not text[: match.start()].strip()
@@ -116,14 +115,11 @@ def _finding(rule, message: str, location: Location) -> Finding:
 
 def _deploy_files(sources: Sources):
     """The files envlint reads by name, so their comments are read even when nothing is reported
-    in them (an unused suppression there is still found). Patterns with a `/` match the parent
-    directory too (`requirements/*.txt`), as the engine matches them."""
+    in them (an unused suppression there is still found), matched as the engine matches them."""
     for path in sources.repo.walk():
         name = posixpath.basename(path)
-        parent = f"{posixpath.basename(posixpath.dirname(path))}/{name}"
-        if path in _ROOT_FILES or name in ("pyproject.toml", *BLUEPRINT_NAMES) or any(  # a Blueprint may lie anywhere
-            fnmatch.fnmatchcase(parent if "/" in pattern else name, pattern)
-            for pattern in DOCKERFILE_PATTERNS + REQUIREMENTS_PATTERNS
+        if path in _ROOT_FILES or name in ("pyproject.toml", *BLUEPRINT_NAMES) or matches_any(  # a Blueprint may lie anywhere
+            path, DOCKERFILE_PATTERNS + REQUIREMENTS_PATTERNS
         ):
             yield path
 
