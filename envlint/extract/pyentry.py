@@ -21,6 +21,7 @@ import ast
 import posixpath
 import re
 import warnings
+from functools import lru_cache
 
 from envlint.facts import Listen, Location, Problem
 from envlint.record import record
@@ -99,21 +100,32 @@ def _is_main_block(statement: ast.stmt) -> bool:
 
 
 def _parse(repo: Repo, relpath: str, imported: bool) -> tuple[ast.Module | None, str, list[Problem]]:
+    tree, source, error = _parsed(repo, relpath)
+    if error is None:
+        return tree, source, []
+    kind, message, line, column = error
+    if kind == "unreadable" and imported:
+        kind = "python-syntax"
+    return None, source, [Problem(kind, message, Location(relpath, line, column))]
+
+
+@lru_cache(maxsize=2)  # the engine asks listens_in_python, then imported_modules, of the same script
+def _parsed(repo: Repo, relpath: str) -> tuple[ast.Module | None, str, tuple[str, str, int, int] | None]:
+    """The file's tree and text, or why it has none: (problem kind, message, line, column)."""
     try:
         source = repo.read_text(relpath)
     except (ReadError, OSError) as exc:
-        return None, "", [Problem("python-syntax" if imported else "unreadable", str(exc), Location(relpath, 1, 1))]
+        return None, "", ("unreadable", str(exc), 1, 1)
     try:
         with warnings.catch_warnings():  # a SyntaxWarning would print the checked code's line on stderr
             warnings.simplefilter("ignore")
             tree = ast.parse(source, filename=relpath)
     except SyntaxError as exc:
-        line = max(exc.lineno or 1, 1)
-        return None, source, [Problem("python-syntax", f"{relpath} does not parse: {exc.msg}",
-                                      Location(relpath, line, max(exc.offset or 1, 1)))]
+        return None, source, ("python-syntax", f"{relpath} does not parse: {exc.msg}", max(exc.lineno or 1, 1),
+                              max(exc.offset or 1, 1))
     except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
-        return None, source, [Problem("python-syntax", f"{relpath} does not parse: {exc}", Location(relpath, 1, 1))]
-    return tree, source, []
+        return None, source, ("python-syntax", f"{relpath} does not parse: {exc}", 1, 1)
+    return tree, source, None
 
 
 class _Scanner:
