@@ -438,16 +438,18 @@ class _Linker:
         if lock is not None and self.repo.is_file(lock):
             for requirement in self.lock(lock):
                 add(requirement, install.location)
-        else:
-            self._add_project(posixpath.join(project, "pyproject.toml"), install, add, resolve)
+        else:  # uv sync: also the dependency groups its options select
+            groups = install.groups if install.tool == "uv sync" else None
+            self._add_project(posixpath.join(project, "pyproject.toml"), install, add, resolve, (), groups)
 
-    def _add_project(self, pyproject: str, install: Install, add, resolve, extras: tuple[str, ...] = ()) -> None:
+    def _add_project(self, pyproject: str, install: Install, add, resolve, extras: tuple[str, ...] = (),
+                     groups: tuple[str, ...] | None = None) -> None:
         """`pip install ./dir`: what the directory's pyproject.toml depends on (PEP 621, else
         Poetry's [tool.poetry.dependencies]). A project without one (setup.py), a wheel or a URL
         is not read."""
         path = resolve(pyproject)
         if path is not None and self.repo.is_file(path):
-            for requirement in self.project(path, extras):
+            for requirement in self.project(path, extras, groups, install.tool):
                 add(requirement, install.location)
 
     def _exists(self, written: str, path: str | None, location: Location) -> bool:

@@ -114,10 +114,10 @@ _PIN = re.compile(r"===?\s*([^,*\s]+)")
 class FileArg:
     """A file named by an option: `-r requirements.txt`, `-c constraints.txt`, `-e ./pkg`."""
 
-    option: str  # "-r", "-c", "-e", "." (a local project path)
+    option: str  # "-r", "-c", "-e", "." (a local project path), "--group" (its pyproject.toml)
     path: str  # as written
     location: Location
-    extras: tuple[str, ...] = ()  # a local project's `.[dev,test]`, normalised (PEP 685)
+    extras: tuple[str, ...] = ()  # a local project's `.[dev,test]`, or `--group`'s group; normalised (PEP 685)
 
 
 @record
@@ -160,6 +160,7 @@ class Install:
     cwd: str | None = None  # after `cd`s (and uv/poetry --directory); None: unchanged; "?": unknown
     isolated: bool = False  # pipx / uv tool: its own venv, not importable by the app
     exact: bool = False  # removes what the set does not list: uv pip sync, uv sync, poetry sync
+    groups: tuple[str, ...] = ()  # uv sync's dependency-group options as written: "--group=lint", "--no-dev"
 
 
 # --- commands and listening -----------------------------------------------------------------

@@ -627,3 +627,125 @@ def test_files_that_do_not_name_the_environment_are_parsed_only_when_needed(tmp_
         ("DB_URL", "prod.py:4:5", None, False, True, False, "settings field"),
         ("DEBUG", "settings.py:4:5", "False", True, False, False, "settings field"),
     ]
+
+
+# --- python-decouple and environs ---------------------------------------------------------------
+
+
+def test_python_decouple_config_and_instances(tmp_path):
+    assert only_reads(tmp_path, """
+        from decouple import AutoConfig, Config, Csv, RepositoryEnv, config
+        import decouple
+
+        SECRET_KEY = config("SECRET_KEY")
+        DEBUG = config("DEBUG", default=False, cast=bool)
+        HOSTS = config("ALLOWED_HOSTS", cast=Csv())
+        SENTRY = config("SENTRY_DSN", default=None)
+        LEVEL = config("LOG_LEVEL", "info")
+        VIA_MODULE = decouple.config(option="VIA_MODULE")
+        auto = AutoConfig(search_path="/srv")
+        A = auto("AUTO_KEY")
+        repo = Config(RepositoryEnv(".env"))
+        B = repo("REPO_KEY", default="x")
+        C = config.get("NOT_A_DECOUPLE_API")
+        def not_decouple(config):
+            return config("A_PARAMETER")
+    """) == [
+        ("SECRET_KEY", "4:21", None, False, True, False, "python-decouple config()"),
+        ("DEBUG", "5:16", "False", True, False, False, "python-decouple config()"),
+        ("ALLOWED_HOSTS", "6:16", None, False, True, False, "python-decouple config()"),  # cast= is no default
+        ("SENTRY_DSN", "7:17", None, False, False, False, "python-decouple config()"),  # None: optional
+        ("LOG_LEVEL", "8:16", "info", True, False, False, "python-decouple config()"),
+        ("VIA_MODULE", "9:37", None, False, True, False, "python-decouple config()"),
+        ("AUTO_KEY", "11:10", None, False, True, False, "python-decouple config()"),
+        ("REPO_KEY", "13:10", "x", True, False, False, "python-decouple config()"),
+    ]
+
+
+def test_environs_methods_defaults_and_prefixes(tmp_path):
+    assert only_reads(tmp_path, """
+        import environs
+        from environs import Env, FileAwareEnv
+
+        env = Env()
+        env.read_env()
+        A = env("REQ")
+        B = env.int("WORKERS", 4)
+        C = env.bool("DEBUG", default=False)
+        D = env.list("HOSTS", subcast=str)
+        E = env.str("NONE_DEFAULT", None)
+        app = environs.Env(prefix="APP_")
+        F = app.url("DATABASE_URL")
+        with app.prefixed("DB_"):
+            with app.prefixed("RO_"):
+                G = app.str("HOST")
+            H = app.int("PORT", 5432)
+            I = env.str("NOT_PREFIXED")
+        files = FileAwareEnv()
+        J = files.str("PASSWORD")
+        K = env.dump()
+    """) == [
+        ("REQ", "6:9", None, False, True, False, "environs env()"),
+        ("WORKERS", "7:13", "4", True, False, False, "environs env.int()"),
+        ("DEBUG", "8:14", "False", True, False, False, "environs env.bool()"),
+        ("HOSTS", "9:14", None, False, True, False, "environs env.list()"),
+        ("NONE_DEFAULT", "10:13", None, False, False, False, "environs env.str()"),
+        ("APP_DATABASE_URL", "12:13", None, False, True, False, "environs env.url()"),
+        ("APP_DB_RO_HOST", "15:21", None, False, True, False, "environs env.str()"),
+        ("APP_DB_PORT", "16:17", "5432", True, False, False, "environs env.int()"),
+        ("NOT_PREFIXED", "17:17", None, False, True, False, "environs env.str()"),
+        ("PASSWORD", "19:15", None, False, False, False, "environs env.str()"),  # or PASSWORD_FILE
+    ]
+
+
+def test_library_objects_imported_from_a_settings_module(tmp_path):
+    # callers.py names neither library nor os.environ: it is parsed because it names `env`/`config`
+    reads, problems = scan(tmp_path, {
+        "conf/settings.py": 'from decouple import config\nfrom environs import env\nimport environs\n'
+                            'menv = environs.Env(prefix="M_")\n',
+        "callers.py": 'from conf.settings import config, env, menv\nfrom conf import settings\n'
+                      'A = config("VIA_REEXPORT")\nB = env.int("VIA_ENVIRONS", 1)\nC = menv("VIA_INSTANCE")\n'
+                      'D = settings.menv("VIA_MODULE")\n',
+    })
+    assert problems == []
+    assert rows(reads, with_path=True) == [
+        ("VIA_REEXPORT", "callers.py:3:12", None, False, True, False, "python-decouple config()"),
+        ("VIA_ENVIRONS", "callers.py:4:13", "1", True, False, False, "environs env.int()"),
+        ("M_VIA_INSTANCE", "callers.py:5:10", None, False, True, False, "environs env()"),
+        ("M_VIA_MODULE", "callers.py:6:19", None, False, True, False, "environs env()"),
+    ]
+
+
+def test_unknown_names_and_prefixes_give_no_read_and_no_problem(tmp_path):
+    # nothing to compare with the spec: not guessed, not reported (see the module docstring)
+    reads, problems = scan(tmp_path, {"app.py": """
+        import os
+        from decouple import config
+        from environs import Env
+
+        env = Env(prefix=os.getenv("WHICH"))
+        other = Env()
+        for name in NAMES:
+            os.environ[name]
+            config(name)
+        env.str("UNDER_AN_UNKNOWN_PREFIX")
+        with other.prefixed(PREFIX):
+            other.int("ALSO_UNKNOWN")
+    """})
+    assert problems == []
+    assert rows(reads) == [("WHICH", "5:28", None, False, False, False, "os.getenv")]
+
+
+def test_library_read_inside_a_wrapper(tmp_path):
+    assert only_reads(tmp_path, """
+        from decouple import config
+
+        def setting(key, default=None):
+            return config(key, default=default)
+
+        A = setting("WRAPPED_OPTIONAL")
+        B = setting("WRAPPED_DEFAULT", "on")
+    """) == [
+        ("WRAPPED_OPTIONAL", "6:13", None, False, False, False, "wrapper setting()"),
+        ("WRAPPED_DEFAULT", "7:13", "on", True, False, False, "wrapper setting()"),
+    ]

@@ -658,6 +658,33 @@ def test_uv_sync_records_the_project(text, project, cwd, exact):
     assert install.location == loc(1, 1, len(text) + 1)
 
 
+def test_pip_group_names_a_pyproject_and_a_group():
+    # pip 25.1+ `--group [path:]NAME`; the path, when given, is the pyproject.toml itself.
+    # cols: --group 13-19, Dev 21-23, --group= 25-32, svc/pyproject.toml:prod 33-55, --group 57-63, $G 65-66
+    (install,) = shell("pip install --group Dev --group=svc/pyproject.toml:prod --group $G", {"G": "a:b:c"}).installs
+    assert install.tool == "pip" and install.requirements == ()
+    assert install.files == (
+        FileArg("--group", "pyproject.toml", loc(1, 21, 24), ("dev",)),  # normalised, as PEP 735 compares
+        FileArg("--group", "svc/pyproject.toml", loc(1, 33, 56), ("prod",)),
+        FileArg("--group", "a:b", loc(1, 65, 67), ("c",)),  # the last colon splits (pip's rpartition)
+    )
+    (install,) = shell("uv pip install --system --group lint").installs
+    assert install.tool == "uv pip"
+    assert install.files == (FileArg("--group", "pyproject.toml", loc(1, 33, 37), ("lint",)),)
+
+
+def test_uv_sync_keeps_its_dependency_group_options_in_order():
+    # what they select depends on the pyproject.toml (envlint.extract.pyproject.select_groups)
+    text = "uv sync --frozen --no-dev --group=prod --only-group docs --all-groups --no-default-groups " \
+           "--no-group x --dev --only-dev --extra y --group $G"
+    (install,) = shell(text, {"G": "ops"}).installs
+    assert install.groups == ("--no-dev", "--group=prod", "--only-group=docs", "--all-groups", "--no-default-groups",
+                              "--no-group=x", "--dev", "--only-dev", "--group=ops")
+    assert shell("uv sync").installs[0].groups == ()
+    assert shell("uv add --group dev pytest").installs[0].groups == ()  # where to add, not what to sync
+    assert shell("pip install --group dev").installs[0].groups == ()  # pip's is a FileArg
+
+
 def test_uv_pip_sync_reads_its_arguments_as_requirements_files():
     (install,) = shell("uv pip sync requirements.lock").installs
     assert install.tool == "uv pip sync" and install.exact

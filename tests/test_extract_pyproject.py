@@ -98,3 +98,72 @@ def test_no_project_table_or_no_dependencies(tmp_path):
     repo = _repo(tmp_path, {"a.toml": "[tool.poetry]\nname = 'x'\n", "b.toml": "[project]\nname = 'x'\n"})
     assert project_dependencies(repo, "a.toml") == ([], [])
     assert project_dependencies(repo, "b.toml") == ([], [])
+
+
+# --- PEP 735 dependency groups and the installs that take them ----------------------------------
+
+GROUPS = '''[project]
+name = "shop"
+dependencies = ["flask==3.0.3"]
+
+[dependency-groups]
+Dev = ["pytest==8.2.0", {include-group = "lint"}]
+lint = [
+  "ruff==0.5.0",
+]
+prod = ["gunicorn==22.0.0", {include-group = "lint"}, {include-group = "Dev"}]
+docs = ["sphinx==7.3.7"]
+
+[tool.uv]
+dev-dependencies = ["mypy==1.10.0"]
+'''
+
+
+def _names(tmp_path: Path, text: str, groups: tuple[str, ...], tool: str) -> list[tuple[str, str]]:
+    requirements, problems = project_dependencies(_repo(tmp_path, {"pyproject.toml": text}), "pyproject.toml",
+                                                  groups=groups, tool=tool)
+    assert problems == []
+    return [(r.text, str(r.location)) for r in requirements]
+
+
+def test_pip_group_installs_the_group_and_its_includes_alone(tmp_path):
+    # pip --group: no project dependencies, no [tool.uv] (pip does not read it); an included group
+    # reached twice (prod -> lint, prod -> Dev -> lint) counts once; names compare normalised
+    assert _names(tmp_path, GROUPS, ("PROD",), "pip") == [
+        ("gunicorn==22.0.0", "pyproject.toml:10:10"),
+        ("ruff==0.5.0", "pyproject.toml:8:4"),
+        ("pytest==8.2.0", "pyproject.toml:6:9"),
+    ]
+    assert _names(tmp_path, GROUPS, ("missing",), "uv pip") == []
+
+
+def test_uv_sync_installs_the_project_and_the_default_dev_group(tmp_path):
+    project = ("flask==3.0.3", "pyproject.toml:3:18")
+    dev = [("pytest==8.2.0", "pyproject.toml:6:9"), ("ruff==0.5.0", "pyproject.toml:8:4"),
+           ("mypy==1.10.0", "pyproject.toml:14:22")]  # [tool.uv] dev-dependencies join `dev`
+    assert _names(tmp_path, GROUPS, (), "uv sync") == [project, *dev]
+    assert _names(tmp_path, GROUPS, ("--no-dev",), "uv sync") == [project]
+    assert _names(tmp_path, GROUPS, ("--no-default-groups", "--group=docs"), "uv sync") == [
+        project, ("sphinx==7.3.7", "pyproject.toml:11:10")]
+    assert _names(tmp_path, GROUPS, ("--only-group=lint",), "uv sync") == [("ruff==0.5.0", "pyproject.toml:8:4")]
+    assert _names(tmp_path, GROUPS, ("--only-dev",), "uv sync") == dev
+    # --no-group wins over --all-groups and the defaults (uv CLI reference)
+    assert [text for text, _ in _names(tmp_path, GROUPS, ("--all-groups", "--no-group=Dev"), "uv sync")] == [
+        "flask==3.0.3", "ruff==0.5.0", "gunicorn==22.0.0", "pytest==8.2.0", "sphinx==7.3.7"]
+
+
+def test_uv_default_groups_setting(tmp_path):
+    text = GROUPS.replace('[tool.uv]\n', '[tool.uv]\ndefault-groups = ["docs"]\n')
+    assert [t for t, _ in _names(tmp_path, text, (), "uv sync")] == ["flask==3.0.3", "sphinx==7.3.7"]
+    text = GROUPS.replace('[tool.uv]\n', '[tool.uv]\ndefault-groups = "all"\n')
+    assert [t for t, _ in _names(tmp_path, text, ("--no-dev",), "uv sync")] == [
+        "flask==3.0.3", "ruff==0.5.0", "gunicorn==22.0.0", "pytest==8.2.0", "sphinx==7.3.7"]
+
+
+def test_an_include_cycle_is_located_and_reported_once(tmp_path):
+    text = '[dependency-groups]\na = ["x==1", {include-group = "b"}]\n  b = [{include-group = "A"}]\n'
+    requirements, problems = project_dependencies(_repo(tmp_path, {"pyproject.toml": text}), "pyproject.toml",
+                                                  groups=("b",), tool="pip")
+    assert [r.text for r in requirements] == ["x==1"]
+    assert [(p.kind, str(p.location), p.message) for p in problems] == [
+        ("include-cycle", "pyproject.toml:3:3", "dependency group 'b' includes itself: b -> a -> b; pip and uv stop")]

@@ -145,6 +145,63 @@ def test_compose_port_uses_spec_port_when_the_command_says_nothing(tmp_path):
     )]
 
 
+def test_compose_env_file_names_are_the_service_environment(tmp_path):
+    secret = "sk-live-1234567890abcdef1234567890abcdef"
+    repo = write(tmp_path, {
+        "deploy/compose.yaml": """
+            services:
+              one:
+                build: ..
+                env_file: app.env
+                environment: [DEBUG=1]
+              many:
+                image: x
+                env_file:
+                  - ./app.env
+                  - path: ../shared/extra.env
+                    required: false
+                  - path: missing.env
+                    required: false
+                  - ../../outside.env
+                  - {required: true}
+              none:
+                image: y
+                env_file: []
+            """,
+        "deploy/app.env": f"# comment\nOPENAI_API_KEY={secret}\nexport PORT=8000\n",
+        "shared/extra.env": "# indented key:\n  EXTRA = 1\n",
+    })
+    (tmp_path.parent / "outside.env").write_text("OUTSIDE=1\n")
+    one, many, none = parse_compose(repo, "deploy/compose.yaml").services
+    # `environment` first, then each env file's names at their own lines (compose-spec "env_file")
+    assert [(v.key, v.source, str(v.location), v.location.end_column) for v in one.environment] == [
+        ("DEBUG", "deploy/compose.yaml", "deploy/compose.yaml:5:19", 24),
+        ("OPENAI_API_KEY", "deploy/app.env", "deploy/app.env:2:1", 15),
+        ("PORT", "deploy/app.env", "deploy/app.env:3:8", 12),
+    ]
+    assert [(v.key, str(v.location)) for v in many.environment] == [
+        ("OPENAI_API_KEY", "deploy/app.env:2:1"), ("PORT", "deploy/app.env:3:8"),
+        ("EXTRA", "shared/extra.env:2:3"),
+    ]
+    assert none.environment == []
+    assert secret not in repr(one) and secret not in repo._cache.get("deploy/app.env", "")
+
+
+def test_compose_env_file_counts_as_setting_the_variable(tmp_path):
+    # the port variable the env file sets is not second-guessed (EL208), and a spec variable only
+    # the env file names is in use (EL311), exactly as with `environment:`
+    write(tmp_path, {
+        "Dockerfile": "FROM python:3.12.4-slim\nCOPY . .\nCMD gunicorn -b 0.0.0.0:${PORT:-5000} app:app\n",
+        "app.py": "import os\nDEBUG = os.getenv('DEBUG')\n",
+        "compose.yaml": "services:\n  app:\n    build: .\n    env_file: local.env\n    ports: ['8000:8000']\n",
+        "local.env": "PORT=8000\nWORKER_TOKEN=t\n",
+        "envspec.yaml": "version: 1\nenv:\n  DEBUG: {}\n  WORKER_TOKEN: {}\n  NOBODY: {}\n",
+    })
+    got = sorted((str(f.location), f.code) for f in check(tmp_path, tmp_path / "envspec.yaml")
+                 if f.code in ("EL208", "EL311"))
+    assert got == [("envspec.yaml:5:3", "EL311")]
+
+
 # --- Procfile ----------------------------------------------------------------------------------
 
 

@@ -18,6 +18,8 @@ What each form yields (`required`, `has_default`, `default`):
 | `"X" in os.environ` / `not in` | `in os.environ` | no | – |
 | pydantic-settings field | `settings field` | no default | the field's |
 | `env("X"[, d])`, a wrapper | `wrapper env()` | from the wrapper's body | from body/call |
+| python-decouple `config("X"[, default=d, cast=…])` | `python-decouple config()` | without d | d |
+| environs `env("X"[, d])`, `env.int("X"[, d])`, … | `environs env()`, `environs env.int()` | without d | d |
 
 - A default of `None` is no default (the read gives None either way). A default that is not a
   literal (`os.getenv("X", other)`) gives `has_default=True, default=None`. `os.getenv("X") or
@@ -27,8 +29,11 @@ What each form yields (`required`, `has_default`, `default`):
   LookupError or Exception; such `[]`/`pop` reads are not required.
 - The name may be a literal, a constant (module level, or a class attribute read as `C.NAME`,
   `self.NAME`, `cls.NAME`, also imported from another module of the repository), or a `+`
-  concatenation / f-string of those. Anything else (`os.environ[name]`, `f"{prefix}_X"`) gives no
-  read: no guessing. The location is the expression that names the variable at the read.
+  concatenation / f-string of those. Anything else (`os.environ[name]`, `f"{prefix}_X"`,
+  `config(key)`) gives no read and no problem: no guessing, and nothing to report, since there is
+  no name to check against the spec and a loop over names is ordinary code, not a mistake (EL311
+  may then call a variable such code reads unused). The location is the expression that names
+  the variable at the read.
 - Wrappers (one level): a module-level function, or a method of a module-level class, whose body
   reads a variable named by one of its parameters (`def env(key, default=None): return
   os.environ.get(key, default)`, also `os.environ[f"APP_{key}"]`). Each call `env("X")`,
@@ -36,6 +41,18 @@ What each form yields (`required`, `has_default`, `default`):
   class methods) or `self.env("X")` / `cls.env("X")` (inside the class or a subclass) is a read
   of X. The call is required only when every read in the body is; its default is the one the
   body's optional reads agree on, the caller's argument standing in for the parameter.
+- python-decouple (github.com/HBNetwork/python-decouple README.rst, "Usage"): `from decouple
+  import config`, or an `AutoConfig(…)` / `Config(…)` instance, called `config("X", default=d,
+  cast=c)`; UndefinedValueError without a default. Its settings.ini/.env files are not read: a
+  key only they hold still counts as required.
+- environs (github.com/sloria/environs README.md, "Basic usage", "Supported types", "Handling
+  prefixes", "Reading Docker-style secret files"): an `Env()` instance (or `from environs import
+  env`) called `env("X"[, d])` or through a type method (`env.str`, `.int`, `.bool`, `.list`,
+  `.url`, `.path`, `.json`, …, `.dj_db_url`); EnvError without a default. The name gets
+  `Env(prefix="P_")` and every enclosing `with env.prefixed("Q_"):` of the same instance,
+  outermost first. `FileAwareEnv` reads X or the file X_FILE names: its reads are never required.
+- Config objects are followed like constants: bound once at module level (`env = Env()`), also
+  imported from another module of the repository, or re-exported (`from .settings import config`).
 - pydantic-settings `BaseSettings` subclasses (v2 `pydantic_settings.BaseSettings`, v1
   `pydantic.BaseSettings`, `pydantic.v1.BaseSettings`), rules from the pydantic-settings docs
   (docs/index.md, "Environment variable names", "Case-sensitivity") and pydantic v1's
@@ -55,14 +72,13 @@ What each form yields (`required`, `has_default`, `default`):
 from __future__ import annotations
 
 import ast
-import contextlib
-import gc
 import importlib.util
 import re
 import warnings
 
 from envlint.extract.pyentry import node_location
 from envlint.facts import EnvRead, Location, Problem
+from envlint.gcpause import gc_paused
 from envlint.repo import ReadError, Repo, decode
 
 __all__ = ["EnvRead", "scan_env_reads"]
@@ -77,6 +93,15 @@ _CALL_READS = {  # qualified function -> (how, form)
     "os.environ.setdefault": ("os.environ.setdefault", "setdefault"),
     "os.environ.pop": ("os.environ.pop", "pop"),
 }
+# python-decouple and environs (module docstring): the config objects they export, and the classes
+# whose instances read the environment when called -> the library, and whether a read may be
+# satisfied another way (FileAwareEnv: X_FILE)
+_READER_OBJECTS = {"decouple.config": "decouple", "environs.env": "environs"}
+_READER_CLASSES = {"decouple.AutoConfig": "decouple", "decouple.Config": "decouple", "environs.Env": "environs",
+                   "environs.FileAwareEnv": "environs-file"}
+_ENVIRONS_METHODS = frozenset({"str", "bool", "int", "float", "decimal", "list", "dict", "json", "datetime", "date",
+                               "time", "timedelta", "url", "uuid", "log_level", "path", "enum", "dj_db_url",
+                               "dj_cache_url", "dj_email_url"})
 _SETTINGS_V2 = {"pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings"}
 _SETTINGS_V1 = {"pydantic.BaseSettings", "pydantic.env_settings.BaseSettings", "pydantic.v1.BaseSettings",
                 "pydantic.v1.env_settings.BaseSettings"}
@@ -91,7 +116,7 @@ _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-_MENTIONS = re.compile(rb"environ|getenv|BaseSettings")  # what a file that reads by itself must say
+_MENTIONS = re.compile(rb"environ|getenv|BaseSettings|decouple")  # what a file that reads by itself must say
 
 
 def scan_env_reads(repo: Repo, paths: list[str] | None = None) -> tuple[list[EnvRead], list[Problem]]:
@@ -116,7 +141,7 @@ def scan_env_reads(repo: Repo, paths: list[str] | None = None) -> tuple[list[Env
         else:
             unparsed[path] = data  # type: ignore[assignment]
     todo = [path for path, data in unparsed.items() if _MENTIONS.search(data)]
-    with warnings.catch_warnings(), _gc_paused():
+    with warnings.catch_warnings(), gc_paused():
         warnings.simplefilter("ignore")  # SyntaxWarnings about the scanned code are not ours to print
         while todo:
             for path in todo:
@@ -128,19 +153,6 @@ def scan_env_reads(repo: Repo, paths: list[str] | None = None) -> tuple[list[Env
             todo = scan.wanted(unparsed)
         problems.sort(key=lambda p: (p.location.path, p.location.line, p.location.column))
         return scan.run(), problems
-
-
-@contextlib.contextmanager
-def _gc_paused():
-    """Pause the cyclic garbage collector while trees are built: they all stay alive until the
-    end, and each collection would walk every tree made so far for nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read(repo: Repo, path: str) -> tuple[bytes | None, Problem | None]:
@@ -349,6 +361,13 @@ class _Walker:
                 push((node.body, scope, guards + (node.test,)))  # type: ignore[attr-defined]
                 push((node.test, scope, guards))  # type: ignore[attr-defined]
                 continue
+            elif (kind is ast.With or kind is ast.AsyncWith) \
+                    and any(_is_prefixed(i) for i in node.items):  # type: ignore[attr-defined]
+                for child in reversed(node.body):  # type: ignore[attr-defined]  # under `with env.prefixed(…)`
+                    push((child, scope, guards + (node,)))
+                for item in reversed(node.items):  # type: ignore[attr-defined]
+                    push((item, scope, guards))
+                continue
             elif kind is ast.Try:
                 for child in reversed([*node.handlers, *node.orelse, *node.finalbody]):  # type: ignore[attr-defined]
                     push((child, scope, guards))
@@ -475,6 +494,7 @@ class _Walker:
 class _Scan:
     def __init__(self):
         self.modules: list[_Module] = []
+        self.by_path: dict[str, _Module] = {}
         self.by_suffix: dict[str, list[_Module]] = {}
         self.functions: dict[tuple[str, str], _Scope] = {}
         self.classes: dict[tuple[str, str], _Scope] = {}
@@ -494,6 +514,7 @@ class _Scan:
                 tables[table][(module.path, member)] = entry  # type: ignore[assignment]
         module.defined = []
         self.modules.append(module)
+        self.by_path[module.path] = module
         for i in range(len(module.parts)):
             self.by_suffix.setdefault(".".join(module.parts[i:]), []).append(module)
 
@@ -530,7 +551,19 @@ class _Scan:
         names = {member.rsplit(".", 1)[-1] for _, member in self.wrappers}
         self.reads, self.wrappers = kept
         names.update(member.rsplit(".", 1)[-1] for _, member in self.settings_classes())
+        names.update(self.reader_names())
         return names
+
+    def reader_names(self) -> set[str]:
+        """Module-level names of python-decouple / environs config objects: other files may
+        import them and read through them without naming the library."""
+        found = {name for module in self.modules for name, value in module.scope.names.items()
+                 if value in _READER_OBJECTS}
+        for (_, member), (expr, scope) in self.constants.items():
+            if "." not in member and type(expr) is ast.Call \
+                    and self.qualified(expr.func, scope) in _READER_CLASSES:  # type: ignore[attr-defined]
+                found.add(member)
+        return found
 
     def settings_classes(self) -> list[tuple[str, str]]:
         self._settings.clear()  # decided again each time: a base class may have come in since
@@ -754,7 +787,7 @@ class _Scan:
         if kind is ast.Call:
             qualified = self.qualified(node.func, scope)  # type: ignore[attr-defined]
             if qualified not in _CALL_READS:
-                return []
+                return self.library_read(node, scope)  # type: ignore[arg-type]
             how, form = _CALL_READS[qualified]  # type: ignore[index]
             name = _argument(node, 0, "key")  # type: ignore[arg-type]
             if name is None:
@@ -773,6 +806,70 @@ class _Scan:
                 left = right
             return found
         return []
+
+    def library_read(self, call: ast.Call, scope: _Scope) -> list[tuple[ast.expr, str, str, ast.expr | None]]:
+        """A python-decouple `config("X", default=…)` or environs `env("X", d)` / `env.int("X", d)`
+        read: "pop"-shaped (required without a default), or "get" for FileAwareEnv."""
+        func, method = call.func, ""
+        if type(func) is ast.Attribute and func.attr in _ENVIRONS_METHODS:  # type: ignore[attr-defined]
+            func, method = func.value, func.attr  # type: ignore[attr-defined]
+        reader = self.reader(func, scope)
+        if reader is None or (method and reader[0] == "decouple"):
+            return []
+        name = _argument(call, 0, "option" if reader[0] == "decouple" else "name")
+        if name is None:
+            return []
+        how = "python-decouple config()" if reader[0] == "decouple" else (
+            f"environs env.{method}()" if method else "environs env()")
+        return [(name, "get" if reader[0] == "environs-file" else "pop", how, _argument(call, 1, "default"))]
+
+    def reader(self, node: ast.expr, scope: _Scope, depth: int = 0) -> tuple[str, str | None] | None:
+        """(library, prefix) when `node` is a python-decouple or environs config object: the one
+        the library exports, or an instance (`env = Env(prefix="P_")`) bound once at module
+        level, here or in another scanned module, also through a re-export. A prefix that is no
+        literal is None."""
+        qualified = self.qualified(node, scope) if type(node) in (ast.Name, ast.Attribute) else None
+        if qualified is None or depth > _MAX_DEPTH:
+            return None
+        if qualified in _READER_OBJECTS:
+            return _READER_OBJECTS[qualified], ""
+        key = self.target(qualified, scope.module)
+        if key is None:
+            return None
+        found = self.member(self.constants, *key)
+        if found is None:  # `from decouple import config` in a module this one imports from
+            module = self.by_path.get(key[0])
+            value = module.scope.names.get(key[1]) if module is not None and "." not in key[1] else None
+            if value is None or _SEP in value:
+                return None
+            return self.reader(ast.Name(id=key[1], ctx=ast.Load()), module.scope, depth + 1)  # type: ignore[union-attr]
+        call, where = found
+        library = _READER_CLASSES.get(self.qualified(call.func, where)) if type(call) is ast.Call else None  # type: ignore
+        if library is None:
+            return None
+        prefix = next((k.value for k in call.keywords if k.arg == "prefix"), None)  # type: ignore[attr-defined]
+        return library, "" if prefix is None or library == "decouple" else self.name(prefix, where)
+
+    def environs_prefix(self, call: ast.Call, scope: _Scope, guards: tuple) -> str | None:
+        """The instance's own prefix, then each enclosing `with env.prefixed("P_"):` of the same
+        instance, outermost first; None when one is not a literal."""
+        func = call.func
+        if type(func) is ast.Attribute and func.attr in _ENVIRONS_METHODS:  # type: ignore[attr-defined]
+            func = func.value  # type: ignore[attr-defined]
+        reader = self.reader(func, scope)
+        prefix = reader[1] if reader is not None else ""
+        instance = self.qualified(func, scope)
+        for guard in guards:
+            if type(guard) not in (ast.With, ast.AsyncWith):
+                continue
+            for item in guard.items:  # type: ignore[attr-defined]
+                if _is_prefixed(item) and self.qualified(item.context_expr.func.value, scope) == instance:
+                    more = _argument(item.context_expr, 0, "prefix")
+                    more = self.name(more, scope) if more is not None else None
+                    if more is None or prefix is None:
+                        return None
+                    prefix += more
+        return prefix
 
     def guarded(self, parts: list, guards: tuple, scope: _Scope) -> bool:
         """Whether a read of `parts` cannot raise: it is under `if "X" in os.environ` /
@@ -798,6 +895,9 @@ class _Scan:
     def direct(self, module: _Module, node: ast.AST, scope: _Scope, guards: tuple) -> None:
         for name_node, form, how, default_node in self.raw_reads(node, scope):
             parts = self.parts(name_node, scope)
+            if parts and how.startswith("environs"):
+                prefix = self.environs_prefix(node, scope, guards)  # type: ignore[arg-type]
+                parts = None if prefix is None else _merge([prefix, *parts])
             if not parts:
                 continue
             guarded = form in ("item", "pop", "setdefault") and bool(guards) and self.guarded(parts, guards, scope)
@@ -1141,6 +1241,13 @@ def _shape(form: str, given: bool, has: bool, text: str | None, guarded: bool) -
     if form == "setdefault":
         return not has and not guarded, has, text
     return False, has, text
+
+
+def _is_prefixed(item: ast.withitem) -> bool:
+    """`with X.prefixed(…)`: maybe an environs prefix (the call is checked where it matters)."""
+    expr = item.context_expr
+    func = expr.func if type(expr) is ast.Call else None  # type: ignore[attr-defined]
+    return type(func) is ast.Attribute and func.attr == "prefixed"  # type: ignore[attr-defined]
 
 
 def _argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:

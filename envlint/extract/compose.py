@@ -1,10 +1,10 @@
 """docker-compose files as facts: for each service, how it is built (context, Dockerfile), the
-variables its `environment` names, the container ports it publishes and its `command`.
+variables its `environment` and `env_file` name, the container ports it publishes and its `command`.
 
 Compose runs the app on a laptop, not on Render: what it sets counts for local runs only. Values
-of `environment` are never kept (they may be secrets), only the names. Field shapes follow the
-Compose file reference (services.build, .environment, .ports, .command); a file envlint cannot
-read as YAML is skipped, since no deploy depends on it.
+of `environment` and of env files are never kept (they may be secrets), only the names. Field
+shapes follow the Compose file reference (services.build, .environment, .env_file, .ports,
+.command); a file envlint cannot read as YAML is skipped, since no deploy depends on it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import posixpath
 import re
 
 from envlint.extract.commands import analyze_exec, analyze_shell
+from envlint.extract.dotenv import declared_in_env_file
 from envlint.facts import ComposeFile, ComposePort, ComposeService, DeclaredVar, Location, Word
 from envlint.repo import ReadError, Repo
 from envlint.yamlload import YamlDoc, YamlError, load_yaml
@@ -69,6 +70,7 @@ def _service(repo: Repo, doc: YamlDoc, base: str, name: str, body: dict) -> Comp
                 column = where.column + (1 if doc.styles.get(here + ("environment", index)) else 0)
                 service.environment.append(DeclaredVar(key, doc.path, Location(
                     where.path, where.line, column, where.line, column + len(key))))
+    service.environment += _env_files(repo, base, body.get("env_file"))
     ports = body.get("ports")
     for index, item in enumerate(ports if isinstance(ports, list) else []):
         service.ports.append(_port(doc, here + ("ports", index), item))
@@ -79,6 +81,22 @@ def _service(repo: Repo, doc: YamlDoc, base: str, name: str, body: dict) -> Comp
         words = [Word(str(w), doc.value_location(here + ("command", i))) for i, w in enumerate(command)]
         service.command = analyze_exec("command", words, doc.key_location(here + ("command",)))
     return service
+
+
+def _env_files(repo: Repo, base: str, env_file: object) -> list[DeclaredVar]:
+    """The names the service's env files set, each at its line in its env file: they reach the
+    container as `environment` does (which wins on a name both set; either way it is set).
+    `env_file` is a path or a list of paths or `{path, required, format}` entries, relative to
+    the compose file's directory (compose-spec 05-services.md, "env_file"). A file that is not
+    there is skipped whether or not it is `required`: a local `.env` is usually git-ignored."""
+    entries = env_file if isinstance(env_file, list) else [env_file]
+    found: list[DeclaredVar] = []
+    for entry in entries:
+        written = entry.get("path") if isinstance(entry, dict) else entry
+        path = repo.normalize(written, base) if isinstance(written, str) and written else None
+        if path is not None:
+            found += declared_in_env_file(repo, path)
+    return found
 
 
 def _port(doc: YamlDoc, path: tuple, item: object) -> ComposePort:

@@ -17,12 +17,12 @@ Everything is linear in the size of the file (benchmarks/bench_dockerfile.py mea
 from __future__ import annotations
 
 import fnmatch
-import gc
 import json
 import math
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache, lru_cache
 from types import MappingProxyType
 
 from envlint.extract.commands import analyze_exec, analyze_shell
@@ -38,6 +38,7 @@ from envlint.facts import (
     SourceText,
     Word,
 )
+from envlint.gcpause import gc_paused
 from envlint.repo import ReadError, Repo
 
 SYNTAX = "dockerfile-syntax"  # what BuildKit would refuse
@@ -49,11 +50,11 @@ _GO_SPACE_SET = frozenset(_GO_SPACE)
 _GO_SPACE_BYTES = "\t\n\v\f\r \x85\xa0"  # unicode.IsSpace(rune(byte)): what byte-wise Go loops see
 _WS_RE = re.compile(r"[\t\v\f\r ]+")  # parser.go reWhitespace
 _NOT_WS_RE = re.compile(r"[^\t\v\f\r ]+")
-_GO_WORD_RE = re.compile(f"[^{re.escape(_GO_SPACE)}]+")
 # directives.go: `#` directive lines; Go's \s is [\t\n\f\r ].
 # `(.+?)\s*$` is matched as `(.*)` plus a right strip: the same result without backtracking.
 _DIRECTIVE_RE = re.compile(r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.*)\Z")
-_SLASH_DIRECTIVE_RE = re.compile(r"//[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.*)\Z")
+# Only detect_directive uses it: compiled there, on first use (re caches it), not at import.
+_SLASH_DIRECTIVE = r"//[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.*)\Z"
 _DIRECTIVE_BLANKS = "\t\n\f\r "
 _DIRECTIVES = ("syntax", "escape", "check")
 _HEREDOC_RE = re.compile(r"(\d*)<<(-?)[\t\n\f\r ]*([^<]*)\Z")  # parser.go reHeredoc
@@ -61,6 +62,13 @@ _HEREDOC_OP_RE = re.compile(r"\d*<<-?\Z")
 _JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _MAX_LINE_BYTES = 65535  # bufio.Scanner's 64 KiB token limit, newline included
 _LONG_LINE = _MAX_LINE_BYTES // 4  # a shorter line cannot exceed it, whatever its characters
+
+
+@cache
+def _go_words() -> re.Pattern:
+    """Runs of characters Go's unicode.IsSpace does not split at. Compiled on first use (0.3 ms):
+    only unusual lines and heredocs need it."""
+    return re.compile(f"[^{re.escape(_GO_SPACE)}]+")
 
 
 class ExpandError(ValueError):
@@ -618,29 +626,8 @@ def _trim_continuation(line: str, escape: str) -> tuple[str, bool]:
 
 def parse(text: str, path: str = "Dockerfile") -> ParseResult:
     """Parse Dockerfile text as BuildKit's parser.Parse does (see the module docstring)."""
-    with _gc_paused():
+    with gc_paused():
         return _parse(text, path)
-
-
-class _gc_paused:  # noqa: N801 - used like a function: `with _gc_paused():`
-    """Pause Python's cyclic garbage collector. Parsing makes a few small objects per line, none
-    in a cycle, and on a large file the collections they trigger cost as much as the parsing
-    (50,000 instructions: about 2x) and grow with the file. When it is switched back on, what
-    was made is moved to the oldest generation (freeze, then unfreeze: both O(1)), so the next
-    young collection does not walk it all; skipped if the program uses gc.freeze itself."""
-
-    __slots__ = ("enabled",)
-
-    def __enter__(self) -> None:
-        self.enabled = gc.isenabled()
-        gc.disable()
-
-    def __exit__(self, *exc_info) -> None:
-        if self.enabled:
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 def _parse(text: str, path: str) -> ParseResult:
@@ -874,7 +861,7 @@ def detect_directive(name: str, text: str) -> tuple[str, str, int] | None:
         if isinstance(data, dict):
             value = data.get(name)
             return (value.split(" ", 1)[0], value, offset + 1) if isinstance(value, str) else None
-    patterns = (_SLASH_DIRECTIVE_RE, _DIRECTIVE_RE) if name == "syntax" else (_DIRECTIVE_RE,)
+    patterns = (re.compile(_SLASH_DIRECTIVE), _DIRECTIVE_RE) if name == "syntax" else (_DIRECTIVE_RE,)
     for pattern in patterns:
         for number, line in enumerate(text.split("\n"), offset + 1):
             directive = _directive(pattern, line.rstrip("\r").lstrip(_GO_SPACE))
@@ -1008,14 +995,17 @@ def _extract_flags(rest: str, escape: str) -> tuple[list[str], list[tuple[int, i
 
 
 _FLAG_BLANKS = "\t\n\v\f\r "
-_SIMPLE_FLAG = {e: re.compile(rf"[{_FLAG_BLANKS}]*(--[^{_FLAG_BLANKS}'\"{re.escape(e)}]*)(?=[{_FLAG_BLANKS}]|\Z)")
-                for e in ("\\", "`")}
+
+
+@cache  # compiled on first use, for the escape character in use (~0.2 ms each at import otherwise)
+def _simple_flag(escape: str) -> re.Pattern:
+    return re.compile(rf"[{_FLAG_BLANKS}]*(--[^{_FLAG_BLANKS}'\"{re.escape(escape)}]*)(?=[{_FLAG_BLANKS}]|\Z)")
 
 
 def _simple_flags(rest: str, escape: str) -> tuple[list[str], list[tuple[int, int]], int] | None:
     """extractBuilderFlags for the common case, with a regex instead of a loop over characters:
     ASCII flags without quotes or escapes. None when a flag needs the full walk."""
-    pattern = _SIMPLE_FLAG[escape]
+    pattern = _simple_flag(escape)
     words: list[str] = []
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -1032,16 +1022,13 @@ def _simple_flags(rest: str, escape: str) -> tuple[list[str], list[tuple[int, in
     return words, spans, skip
 
 
-_CONTINUATION_BYTE = re.compile("[\x80-\xbf]")
-
-
 def _char_offsets(byte_text: str, positions: list[int]) -> dict[int, int]:
     """Character offsets of sorted byte offsets into `byte_text` (see `_as_bytes`): characters
     are counted as the bytes that do not continue a UTF-8 sequence."""
     out, chars, previous = {}, 0, 0
     for position in positions:
         chunk = byte_text[previous:position]
-        chars += len(chunk) - len(_CONTINUATION_BYTE.findall(chunk))
+        chars += len(chunk) - len(re.findall("[\x80-\xbf]", chunk))  # rare: compiled on first use
         out[position], previous = chars, position
     return out
 
@@ -1135,6 +1122,7 @@ def _parse_ignore(args, base, escape, path, segments) -> _Parsed:
     return [""], [(0, 0)], False, None
 
 
+@cache  # compiled on first use (0.4-0.6 ms each): most files have no quotes, few use ` as escape
 def _words_regex(escape: str) -> re.Pattern:
     e, space = re.escape(escape), re.escape(_GO_SPACE)
     # Nothing follows the repeated group, so a match never backtracks into it.
@@ -1147,9 +1135,6 @@ def _words_regex(escape: str) -> re.Pattern:
     )
 
 
-_WORDS_RE = {"\\": _words_regex("\\"), "`": _words_regex("`")}
-
-
 def _parse_words(rest: str, escape: str) -> list[tuple[str, int, int]]:
     """parseWords: split at blanks outside quotes; quotes and escapes are kept as written (an
     escape at the very end is dropped). Returns (word, start, end) with the raw extent."""
@@ -1159,10 +1144,10 @@ def _parse_words(rest: str, escape: str) -> list[tuple[str, int, int]]:
             return [(word, start, end) for word, (start, end) in zip(*simple)]
         if not rest:
             return []
-        return [(m.group(), m.start(), m.end()) for m in _GO_WORD_RE.finditer(rest)]
-    words = [(m.group(), m.start(), m.end()) for m in _WORDS_RE[escape].finditer(rest)]
+        return [(m.group(), m.start(), m.end()) for m in _go_words().finditer(rest)]
+    words = [(m.group(), m.start(), m.end()) for m in _words_regex(escape).finditer(rest)]
     if words and words[-1][2] == len(rest) and rest[-1] == escape:
-        match = _WORDS_RE[escape].match(rest, words[-1][1])
+        match = _words_regex(escape).match(rest, words[-1][1])
         if match.group("end") or match.group("quoted_end"):  # type: ignore[union-attr]
             word, start, end = words.pop()
             if len(word) > 1:
@@ -1271,7 +1256,7 @@ def parse_heredoc(word: str) -> Heredoc | None:
         return None
     rest = match.group(3)
     if not _has_any(rest, "'\"\\$"):  # nothing for the lexer to do: split at blanks
-        words = _GO_WORD_RE.findall(rest)
+        words = _go_words().findall(rest)
         return Heredoc(words[0], True, match.group(2) == "-", int(match.group(1) or 0)) if len(words) == 1 else None
     try:
         words = _Lexer(rest, {}, skip_unset=True).run(True)[1]
@@ -1300,12 +1285,12 @@ def _heredocs_from_line(line: str) -> list[Heredoc]:
     """heredocsFromLine: the line's shell words (quotes and escapes kept) that are heredocs, in
     order; `<<` or `<<-` followed by a blank and the name counts too (dockerfile ≥ 1.16)."""
     if not _has_any(line, "'\"\\$"):
-        words = _GO_WORD_RE.findall(line)
+        words = _go_words().findall(line)
     else:
         try:
             words = _Lexer(line, {}, raw_quotes=True, raw_escapes=True, skip_unset=True).run(True)[1]
         except ExpandLimit:  # the heredoc words themselves are not nested: blanks still split them
-            words = _GO_WORD_RE.findall(line)
+            words = _go_words().findall(line)
         except ExpandError:
             return []
     docs = []
@@ -1343,7 +1328,7 @@ def parse_dockerfile(repo: Repo, relpath: str, build_args: Mapping[str, str] | N
         dockerfile.problems.append(Problem("unreadable", str(exc), Location(relpath, 1, 1)))
         return dockerfile
     try:
-        with _gc_paused():  # see _gc_paused; the command analysis makes many small objects too
+        with gc_paused():  # see envlint.gcpause; the command analysis makes many small objects too
             result = _parse(text, relpath)
             dockerfile.problems.extend(result.problems)
             _Builder(dockerfile, result.escape, dict(build_args or {}), len(text)).run(result.nodes)
@@ -1404,17 +1389,21 @@ class _Builder:
     def run(self, nodes: list[Node]) -> None:
         for node in nodes:
             if self.check(node):
-                handler = getattr(self, "do_" + node.value, None)
                 if node.value == "arg" and self.stage is None:
                     self.do_meta_arg(node)
                 elif node.value != "from" and self.stage is None:
                     self.problem("no build stage in current context", node.location)
-                elif handler is not None:
-                    handler(node)
+                else:
+                    handler = _HANDLERS.get(node.value)
+                    if handler is not None:
+                        handler(self, node)
 
     def check(self, node: Node) -> bool:
         """The instruction layer's argument checks (instructions/parse.go); False to skip."""
-        name, keyword = node.value, node.keyword.upper()
+        name = node.value
+        if name in _CHECKED_BY_ARGS and node.args:  # RUN, ENV, …: no check below can fail (0.5 -> 0.1 µs)
+            return True
+        keyword = node.keyword.upper()
         if name not in _DISPATCH:
             self.problem(f"unknown instruction: {_printable(node.keyword)}", node.location)
             return False
@@ -1597,18 +1586,17 @@ class _Builder:
         """RUN/CMD/ENTRYPOINT through envlint.extract.commands. The env given to analyze_shell is
         a read-only view of the variables in scope, valid during the call (a copy per RUN would
         make long files quadratic)."""
-        location = node.location
         if node.json:
             words = [Word(value, self.at(node, *span), True) for value, span in zip(node.args, node.spans)]
-            return analyze_exec(source, words, location)
+            return analyze_exec(source, words, node.location)
         text, shebang = self.heredoc_script(node, node.text) if node.heredocs else (node.text, None)
         if shebang is not None:
             posix = _interpreter(shebang)[0] in _POSIX_SHELLS
         else:
-            posix = posix_shell(self.stage.shell if self.stage is not None else _DEFAULT_SHELL)
+            posix = _posix_shell(self.stage.shell if self.stage is not None else _DEFAULT_SHELL)
         if not posix:
             # PowerShell, cmd, Python…: envlint reads only sh, so it records nothing it might get wrong.
-            return Command(source, text.span(0, len(text.text)) if text.text else location)
+            return Command(source, text.span(0, len(text.text)) if text.text else node.location)
         return analyze_shell(source, text, self.view)
 
     def heredoc_script(self, node: Node, text: SourceText) -> tuple[SourceText, tuple[str, ...] | None]:
@@ -1630,6 +1618,11 @@ class _Builder:
             segments.append((heredoc.name, heredoc.end_line, 1))
         return SourceText(self.path, segments), None
 
+
+# The handler of each instruction, looked up once rather than by name per node.
+_HANDLERS = {name[3:]: method for name, method in vars(_Builder).items() if name.startswith("do_")}
+# Instructions whose checks in _Builder.check all pass once they have an argument.
+_CHECKED_BY_ARGS = frozenset(_DISPATCH) - {"add", "copy", "from", "onbuild", "shell"}
 
 _DEFAULT_SHELL = ("/bin/sh", "-c")  # dockerfile2llb defaultshell.go (Linux)
 _POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
@@ -1675,6 +1668,9 @@ def posix_shell(argv: Sequence[str]) -> bool:
     return command_string
 
 
+_posix_shell = lru_cache(maxsize=64)(posix_shell)  # one SHELL for all RUNs of a stage: 3 µs a RUN saved
+
+
 def _printable(text: str) -> str:
     """`text` as written when it prints cleanly, else Go-quoted (`"R\\x00UN"`), so a NUL or an
     escape sequence in a keyword cannot garble a terminal."""
@@ -1705,9 +1701,10 @@ def _absolute_dest(dest: str, workdir: str) -> str:
 # --- helpers for rules --------------------------------------------------------------------
 
 _VERSION = r"\d+(?:\.\d+){0,2}(?:(?:a|b|rc)\d+)?"
-_TAG_VERSION_RE = re.compile(rf"({_VERSION})(?![\w.])")
-_TAG_PYTHON_RE = re.compile(rf"(?:^|[-_.])python-?({_VERSION})(?![\w.])")
-_UBI_NAME_RE = re.compile(r"python-?3(\d{1,2})\Z")  # Red Hat: ubi9/python-312
+# Compiled on first use by re's cache (~0.5 ms at import otherwise); called once per FROM.
+_TAG_VERSION = rf"({_VERSION})(?![\w.])"
+_TAG_PYTHON = rf"(?:^|[-_.])python-?({_VERSION})(?![\w.])"
+_UBI_NAME = r"python-?3(\d{1,2})\Z"  # Red Hat: ubi9/python-312
 
 
 def python_version_of(image: str) -> str | None:
@@ -1722,13 +1719,13 @@ def python_version_of(image: str) -> str | None:
     last = name.rsplit("/", 1)[-1].lower()
     tag = tag.lower()
     if last in ("python", "pypy"):
-        match = _TAG_VERSION_RE.match(tag)
+        match = re.match(_TAG_VERSION, tag)
         if match:
             return match.group(1)
-    ubi = _UBI_NAME_RE.search(last)
+    ubi = re.search(_UBI_NAME, last)
     if ubi:
         return f"3.{ubi.group(1)}"
-    match = _TAG_PYTHON_RE.search(tag)
+    match = re.search(_TAG_PYTHON, tag)
     return match.group(1) if match else None
 
 

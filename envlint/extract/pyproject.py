@@ -159,7 +159,8 @@ def _group_dependencies(text: str, data: dict, path: str, names: tuple[str, ...]
     string; with `uv`, `[tool.uv] dev-dependencies` in `dev`. A group that does not exist adds
     nothing (pip and uv stop there; envlint has no rule for it)."""
     table = data.get("dependency-groups")
-    groups = {normalize_name(k): (k, v) for k, v in table.items() if isinstance(v, list)} if isinstance(table, dict) else {}
+    table = table if isinstance(table, dict) else {}
+    groups = {normalize_name(k): (k, v) for k, v in table.items() if isinstance(v, list)}
     header = re.search(r"^[ \t]*\[[ \t]*dependency-groups[ \t]*\]", text, re.MULTILINE)
     start = header.end() if header else 0
     requirements: list = []

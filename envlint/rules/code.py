@@ -115,7 +115,7 @@ def spec_env_unused(facts, spec):
 
     What it does: reports spec `env` entries that no scanned Python file reads (in any form, with
     or without a default), that no package reads (`read_by:`), that no command names (`$X` in a
-    start, build or Dockerfile command) and that no docker-compose `environment` lists. Names
+    start, build or Dockerfile command) and that no docker-compose `environment` or `env_file` lists. Names
     the platform and tools read (PORT, PYTHON_VERSION, PIP_*, GUNICORN_*, …) are never reported,
     nor is anything when the scanned code reads no variable at all in a form envlint knows (its
     configuration then comes some way envlint does not see).
