@@ -89,6 +89,7 @@ class _Validator:
         self._patterns: dict[str, re.Pattern] = {}
         self._refs: dict[str, dict] = {}
         self._quiet: dict[int, bool] = {}  # id(schema) -> no `deprecated` anywhere inside it
+        self._compiled: dict[tuple, object] = {}  # (id(schema), clean) -> its validator
 
     def resolve(self, ref: str) -> dict:
         if ref not in self._refs:
@@ -121,50 +122,143 @@ class _Validator:
     def valid(self, schema: dict | bool, data: object) -> bool:
         """The same verdict as `check` finding no error, stopping at the first failure. Used
         to choose among subschemas, so that messages are only written for the one that counts."""
+        return self.validator(schema)(data)
+
+    def validator(self, schema: dict | bool):
+        """`valid` for one schema, as a function of the instance, made once per schema: the
+        keywords are looked up once instead of at each of the 89,000 calls a 1,000-service
+        Blueprint made. With `clean`, validate: 175 -> 30 ms for that Blueprint, 180 -> 40 ms with
+        100 of its services wrong."""
+        return self._compiled_for(schema, False)
+
+    def clean(self, schema: dict | bool):
+        """A validator that is also false where `check` would warn of a deprecated form. True
+        means `check` finds nothing: one pass decides a whole Blueprint that is valid."""
+        if schema is True or schema is False or self.quiet(schema):
+            return self._compiled_for(schema, False)
+        return self._compiled_for(schema, True)
+
+    def _compiled_for(self, schema: dict | bool, clean: bool):
         if schema is True or schema is False:
-            return schema
-        if "$ref" in schema and not self.valid(self.resolve(schema["$ref"]), data):
-            return False
-        if "type" in schema and not _has_type(data, schema["type"]):
-            return False
-        if "const" in schema and not _equal(data, schema["const"]):
-            return False
-        if "enum" in schema and not any(_equal(data, v) for v in schema["enum"]):
-            return False
-        if isinstance(data, str):
-            if len(data) < schema.get("minLength", 0):
-                return False
-            if "pattern" in schema and not self._pattern(schema["pattern"]).search(data):
-                return False
-        elif isinstance(data, (int, float)) and not isinstance(data, bool):
-            if ("minimum" in schema and data < schema["minimum"]) or ("maximum" in schema and data > schema["maximum"]):
-                return False
-        if isinstance(data, dict):
-            if any(key not in data for key in schema.get("required", ())):
-                return False
-            properties = schema.get("properties", {})
-            extra = schema.get("additionalProperties", True)
-            if extra is True:  # only the named properties have anything to check
-                if not all(self.valid(sub, data[key]) for key, sub in properties.items() if key in data):
-                    return False
-            elif not all(self.valid(properties.get(key, extra), value) for key, value in data.items()):
-                return False
-        if isinstance(data, list) and "items" in schema:
-            if not all(self.valid(schema["items"], item) for item in data):
-                return False
-        if not all(self.valid(sub, data) for sub in schema.get("allOf", ())):
-            return False
-        if "anyOf" in schema and not any(self.valid(sub, data) for sub in schema["anyOf"]):
-            return False
-        if "oneOf" in schema and sum(self.valid(sub, data) for sub in schema["oneOf"]) != 1:
-            return False
-        if "not" in schema and self.valid(schema["not"], data):
-            return False
+            return _yes if schema else _no
+        key = (id(schema), clean)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            self._compiled[key] = lambda data: self._compiled[key](data)  # a $ref cycle: the finished one
+            compiled = self._compiled[key] = self._compile(schema, clean)
+        return compiled
+
+    def _compile(self, schema: dict, clean: bool):
+        """The checks of `valid` for the keywords `schema` has, in its order; each check is a
+        function of the instance that is true unless the instance fails it. `clean`: the parts
+        `check` goes on to (not `not`, nor `if`) must be clean too, and a deprecated one is not."""
+        if clean and schema.get("deprecated") is True:
+            return _no
+        sub = self.clean if clean else self.validator
+        checks = []
+        if "$ref" in schema:
+            try:
+                checks.append(sub(self.resolve(schema["$ref"])))
+            except (ValueError, LookupError, TypeError) as exc:  # raised when used, as before
+                checks.append(_raise(exc))
+        is_object = schema.get("type") == "object"  # checked with the keys: one call fewer
+        if "type" in schema and not is_object:
+            checks.append(_type_test(schema["type"]))
+        if "const" in schema:
+            const = schema["const"]
+            checks.append(lambda data: _equal(data, const))
+        if "enum" in schema:
+            checks.append(_enum_test(schema["enum"]))
+        strings = []
+        if schema.get("minLength", 0) > 0:
+            strings.append(lambda data, least=schema["minLength"]: len(data) >= least)
+        if "pattern" in schema:
+            try:
+                search = self._pattern(schema["pattern"]).search
+            except re.error as exc:
+                search = _raise(exc)
+            strings.append(lambda data: search(data) is not None)
+        if strings:
+            checks.append(_when((str,), strings))
+        numbers = []
+        if "minimum" in schema:
+            numbers.append(lambda data, least=schema["minimum"]: not data < least)
+        if "maximum" in schema:
+            numbers.append(lambda data, most=schema["maximum"]: not data > most)
+        if numbers:
+            checks.append(lambda data, test=_when((int, float), numbers): isinstance(data, bool) or test(data))
+        if is_object or any(k in schema for k in ("required", "properties", "additionalProperties")):
+            checks.append(self._object_test(schema, is_object, sub))
+        if "items" in schema:
+            item = sub(schema["items"])
+            checks.append(lambda data: not isinstance(data, list) or all(map(item, data)))
+        for part in schema.get("allOf", ()):
+            checks.append(sub(part))
+        if "anyOf" in schema:
+            any_of = [self.validator(part) for part in schema["anyOf"]]
+            if clean:  # `check` goes on to the first valid one
+                pairs = list(zip(any_of, [sub(part) for part in schema["anyOf"]]))
+                checks.append(lambda data: next((ok(data) for test, ok in pairs if test(data)), False))
+            else:
+                checks.append(lambda data: any(test(data) for test in any_of))
+        if "oneOf" in schema:
+            one_of = [self.validator(part) for part in schema["oneOf"]]
+            if clean:  # `check` goes on to the only valid one
+                cleans = [sub(part) for part in schema["oneOf"]]
+                checks.append(lambda data: _only_one(one_of, cleans, data))
+            else:
+                checks.append(lambda data: sum([test(data) for test in one_of]) == 1)
+        if "not" in schema:
+            checks.append(lambda data, test=self.validator(schema["not"]): not test(data))
         if "if" in schema:
-            branch = schema.get("then" if self.valid(schema["if"], data) else "else", True)
-            if not self.valid(branch, data):
-                return False
-        return True
+            condition = self.validator(schema["if"])
+            then, otherwise = (sub(schema.get(k, True)) for k in ("then", "else"))
+            checks.append(lambda data: (then if condition(data) else otherwise)(data))
+        if not checks:
+            return _yes
+        if len(checks) == 1:
+            return checks[0]
+
+        def test_all(data):
+            for check in checks:
+                if not check(data):
+                    return False
+            return True
+        return test_all
+
+    def _object_test(self, schema: dict, is_object: bool, sub):
+        """`is_object`: a non-mapping fails (`type: object`) rather than passes. `sub` makes
+        the validators of the values."""
+        required = tuple(schema.get("required", ()))
+        properties = {key: sub(part) for key, part in schema.get("properties", {}).items()}
+        extra = schema.get("additionalProperties", True)
+        if extra is True:  # only the named properties have anything to check
+            named = tuple(properties.items())
+
+            def test(data):
+                if not isinstance(data, dict):
+                    return not is_object
+                for key in required:
+                    if key not in data:
+                        return False
+                for key, valid in named:
+                    if key in data and not valid(data[key]):
+                        return False
+                return True
+        else:
+            other = sub(extra)
+
+            def test(data):
+                if not isinstance(data, dict):
+                    return not is_object
+                for key in required:
+                    if key not in data:
+                        return False
+                for key, value in data.items():
+                    if not properties.get(key, other)(value):
+                        return False
+                return True
+        return test
 
     def check(self, schema: dict | bool, data: object, path: tuple, title: str | None = None) -> list[SchemaError]:
         """`title`: what the instance is called, inherited by the subschemas applied to the same
@@ -173,7 +267,7 @@ class _Validator:
             return []
         if schema is False:
             return [SchemaError(path, f"{_name(path)} is not allowed here", at_key=True)]
-        if self.quiet(schema) and self.valid(schema, data):
+        if self.clean(schema)(data):
             return []
         title = schema.get("title", title)
         errors: list[SchemaError] = []
@@ -201,10 +295,14 @@ class _Validator:
         if isinstance(data, dict):
             errors += self._object(schema, data, path, title)
         if isinstance(data, list) and "items" in schema:
+            items = schema["items"]
+            clean = self.clean(items)
             for index, item in enumerate(data):
-                errors += self.check(schema["items"], item, path + (index,))
+                if not clean(item):  # the common case spares making a path
+                    errors += self.check(items, item, path + (index,))
         for sub in schema.get("allOf", ()):
-            errors += self.check(sub, data, path, title)
+            if not self.clean(sub)(data):
+                errors += self.check(sub, data, path, title)
         if "anyOf" in schema:
             errors += self._any_of(schema, data, path, title)
         if "oneOf" in schema:
@@ -223,6 +321,8 @@ class _Validator:
         return self._patterns[pattern]
 
     def _object(self, schema: dict, data: dict, path: tuple, title: str | None) -> list[SchemaError]:
+        if "required" not in schema and "properties" not in schema and "additionalProperties" not in schema:
+            return []  # an `if`/`then` or `allOf` part: nothing to say about the keys
         errors: list[SchemaError] = []
         missing = tuple(key for key in schema.get("required", ()) if key not in data)
         if missing:
@@ -230,7 +330,8 @@ class _Validator:
         properties = schema.get("properties", {})
         for key, value in data.items():
             if key in properties:
-                errors += self.check(properties[key], value, path + (key,))
+                if not self.clean(properties[key])(value):
+                    errors += self.check(properties[key], value, path + (key,))
             elif "additionalProperties" in schema:
                 if schema["additionalProperties"] is False:
                     errors.append(_unknown_key(title, data, path, key, properties, schema))
@@ -393,6 +494,57 @@ def _deprecation(schema: dict, data: object, path: tuple) -> SchemaError:
 
 
 # --- JSON Schema semantics ------------------------------------------------------------------
+
+
+def _yes(data: object) -> bool:
+    return True
+
+
+def _no(data: object) -> bool:
+    return False
+
+
+def _raise(exc: Exception):
+    """A check that raises what making it raised: an error in a part of the schema counts
+    only where `valid` would have reached it."""
+    def test(data):
+        raise exc
+    return test
+
+
+def _only_one(tests: list, cleans: list, data: object) -> bool:
+    """oneOf for `clean`: exactly one test passes (all are run, as `valid` does), and that one is clean."""
+    passed = [i for i, test in enumerate(tests) if test(data)]
+    return len(passed) == 1 and cleans[passed[0]](data)
+
+
+def _when(types: tuple, tests: list):
+    """The `tests` that apply to instances of `types` only (minLength to strings, …)."""
+    return lambda data: not isinstance(data, types) or all(test(data) for test in tests)
+
+
+_TYPE_TESTS = {
+    "string": lambda data: isinstance(data, str),
+    "boolean": lambda data: isinstance(data, bool),
+    "integer": lambda data: _is(data, "integer"),
+    "number": lambda data: isinstance(data, (int, float)) and not isinstance(data, bool),
+    "object": lambda data: isinstance(data, dict),
+    "array": lambda data: isinstance(data, list),
+    "null": lambda data: data is None,
+}
+
+
+def _type_test(types: str | list[str]):
+    if isinstance(types, str) and types in _TYPE_TESTS:
+        return _TYPE_TESTS[types]
+    return lambda data: _has_type(data, types)  # an unknown type raises when reached, as before
+
+
+def _enum_test(values: list):
+    if all(type(v) is str for v in values):  # JSON equality with a string is string equality
+        words = frozenset(values)
+        return lambda data: isinstance(data, str) and data in words
+    return lambda data: any(_equal(data, v) for v in values)
 
 
 def _has_type(data: object, types: str | list[str]) -> bool:

@@ -82,3 +82,30 @@ def test_recursive_alias_is_refused_and_plain_aliases_are_shared():
     doc = load_yaml("a: &x {k: 1}\nb: *x\n", "ok.yaml")
     assert doc.data == {"a": {"k": 1}, "b": {"k": 1}} and doc.data["a"] is doc.data["b"]
     assert str(doc.value_location(("b",))) == "ok.yaml:1:4"  # an alias is located at its anchor
+
+
+ONE_LINE_FLOWS = "".join(f"V{i}: {{required: true, secret: true}}\nW{i}: [a, b]\n" for i in range(600))
+
+
+@pytest.mark.parametrize("levels, error", [(60, None), (450, None), (501, "101:506")])
+def test_one_line_flow_collections_do_not_hide_deep_nesting(levels, error):
+    # 1,200 `{…}`/`[…]` lines (a large spec): the depth scan is skipped where nothing can be deeper
+    # than the limit (60 levels); else it runs, and places the error at the 501st level
+    text = "a: b\n" * 100 + "deep: " + "[" * levels + "]" * levels + "\n" + ONE_LINE_FLOWS
+    if error is None:
+        doc = load_yaml(text, "envspec.yaml")
+        assert doc.data["V599"] == {"required": True, "secret": True} and doc.data["W0"] == ["a", "b"]
+    else:
+        with pytest.raises(YamlError, match="nesting deeper than 500") as info:
+            load_yaml(text, "envspec.yaml")
+        location = info.value.location
+        assert f"{location.line}:{location.column}" == error and location.end_line is None
+
+
+def test_strings_keep_their_places_and_quotes_with_and_without_aliases():
+    for alias in ("", "z: &s x\nzz: *s\n"):
+        doc = load_yaml("k: plain\nq: 'quoted'\nl: [a, \"b\", 3]\n" + alias, "x.yaml")
+        assert doc.data["k"] == "plain" and doc.data["l"] == ["a", "b", 3]
+        assert (doc.styles.get(("k",)), doc.styles.get(("q",)), doc.styles.get(("l", 1))) == (None, "'", '"')
+        assert str(doc.value_location(("l", 1))) == "x.yaml:3:8"
+        assert doc.value_marks[("q",)] == (1, 3, 1, 11)
