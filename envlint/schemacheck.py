@@ -232,32 +232,24 @@ class _Validator:
         required = tuple(schema.get("required", ()))
         properties = {key: sub(part) for key, part in schema.get("properties", {}).items()}
         extra = schema.get("additionalProperties", True)
-        if extra is True:  # only the named properties have anything to check
-            named = tuple(properties.items())
+        other = None if extra is True else sub(extra)
+        named = tuple(properties.items())
 
-            def test(data):
-                if not isinstance(data, dict):
-                    return not is_object
-                for key in required:
-                    if key not in data:
-                        return False
+        def test(data):
+            if not isinstance(data, dict):
+                return not is_object
+            for key in required:
+                if key not in data:
+                    return False
+            if other is None:  # only the named properties have anything to check
                 for key, valid in named:
                     if key in data and not valid(data[key]):
                         return False
                 return True
-        else:
-            other = sub(extra)
-
-            def test(data):
-                if not isinstance(data, dict):
-                    return not is_object
-                for key in required:
-                    if key not in data:
-                        return False
-                for key, value in data.items():
-                    if not properties.get(key, other)(value):
-                        return False
-                return True
+            for key, value in data.items():
+                if not properties.get(key, other)(value):
+                    return False
+            return True
         return test
 
     def check(self, schema: dict | bool, data: object, path: tuple, title: str | None = None) -> list[SchemaError]:
