@@ -10,6 +10,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from envlint.extract.commands import analyze_exec, analyze_shell
 from envlint.facts import FileArg, Listen, Location, SourceText, Word
@@ -1013,3 +1015,14 @@ def test_an_argument_expanding_past_64_kib_is_not_followed():
     assert (problem.kind, str(problem.location)) == ("requirement-unresolved", "Dockerfile:3:17")
     assert "expands to more than 64 KiB" in problem.message
     assert long_value not in problem.message
+
+
+@settings(max_examples=300, deadline=None)
+@given(segments=st.lists(st.tuples(st.text("ab\\", max_size=6), st.integers(1, 9), st.integers(1, 5)), max_size=4))
+def test_spanner_locates_as_span_does(segments):
+    """The shell analysis locates its words with SourceText.spanner, span's one-function form."""
+    text = SourceText("Dockerfile", segments)
+    spanner = text.spanner()
+    for start in range(len(text.text) + 1):
+        for end in range(start, len(text.text) + 2):
+            assert spanner(start, end) == text.span(start, end)

@@ -37,12 +37,11 @@ from __future__ import annotations
 import posixpath
 import re
 import urllib.parse
-from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 
 from envlint.extract.requirements import _editable, requirement_from_line, requirement_from_string
 from envlint.facts import (Command, FileArg, Install, Listen, Location, Problem, Requirement, SourceText, Word,
-                           normalize_name)
+                           line_span, normalize_name)
 from envlint.record import record, replace
 
 Locate = Callable[[int, int], Location]  # [start, end) of the string being lexed -> Location
@@ -524,36 +523,11 @@ def analyze_shell(source: str, text: SourceText, env: Mapping[str, str] | None =
     rule can tell a chain from one command.
     """
     facts = _Facts(env)
-    locate = _locator(text)
+    locate = text.spanner()
     tokens = _analyze(text.text, locate, 0, len(text.text), facts, 0)
     words = [t.word.word() if t.word is not None else Word(t.text, locate(t.start, t.end))
              for t in tokens if t.text != "\n"]
     return facts.command(source, locate(0, len(text.text)), False, words)
-
-
-def _locator(text: SourceText) -> Locate:
-    """`text.span` in one call instead of three: with a Location per word it was a quarter of
-    the analysis of a RUN on three lines (issue 7). Reads SourceText's offset tables."""
-    path, starts, origins = text.path, text._starts, text._origins  # noqa: SLF001
-    if len(starts) == 1:  # one physical line, most commands: no search
-        return _line_span(path, *origins[0])
-    if not starts:
-        return text.span
-
-    def span(start: int, end: int) -> Location:
-        last = end - 1 if end - 1 > start else start
-        i = max(bisect_right(starts, start) - 1, 0)
-        j = max(bisect_right(starts, last) - 1, 0)
-        line, column = origins[i]
-        end_line, end_column = origins[j]
-        return Location(path, line, column + start - starts[i], end_line, end_column + last - starts[j] + 1)
-
-    return span
-
-
-def _line_span(path: str, line: int, column: int) -> Locate:
-    """SourceText.span of a text that is all on `line` from `column`."""
-    return lambda start, end: Location(path, line, column + start, line, column + (end if end > start else start + 1))
 
 
 def analyze_exec(source: str, words: list[Word], location: Location) -> Command:
@@ -573,7 +547,7 @@ def _exec_word(word: Word) -> _W:
     exact = (loc.end_line in (None, loc.line) and loc.end_column is not None
              and loc.end_column - loc.column == len(word.text) + 2)
     if exact:
-        inner = _line_span(loc.path, loc.line, loc.column + 1)  # SourceText.single(…).span, without the SourceText
+        inner = line_span(loc.path, loc.line, loc.column + 1)
         return _W(word.text, word.quoted, range(len(word.text)), 0, len(word.text), inner, fixed=loc)
     return _W(word.text, word.quoted, None, 0, len(word.text), lambda a, b: loc, fixed=loc)
 
