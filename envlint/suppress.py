@@ -54,8 +54,8 @@ def apply(findings: list[Finding], sources: Sources, extra_paths: tuple[str, ...
     by_line: dict[tuple[str, int], list[Suppression]] = {}
     comments = []
     for path in sorted(paths):
-        if path.endswith(".json"):
-            continue
+        if path.endswith(".json") or "envlint" not in (sources.text(path) or ""):
+            continue  # no suppression can be written there: its lines are not split (issue 7)
         for suppression in scan(path, sources.lines(path) or []):
             comments.append(suppression)
             by_line.setdefault((path, suppression.covers), []).append(suppression)

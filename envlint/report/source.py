@@ -20,17 +20,21 @@ class Sources:
         self.repo = repo
         self._lines: dict[str, list[str] | None] = {}
 
+    def text(self, path: str) -> str | None:
+        """The file's text, or None when it is not a readable file inside the repository."""
+        relpath = self.repo.normalize(path)
+        if relpath and self.repo.is_file(relpath):
+            try:
+                return self.repo.read_text(relpath)
+            except ReadError:
+                pass
+        return None
+
     def lines(self, path: str) -> list[str] | None:
         """The file's lines, or None when it is not a readable file inside the repository."""
         if path not in self._lines:
-            relpath = self.repo.normalize(path)
-            lines = None
-            if relpath and self.repo.is_file(relpath):
-                try:
-                    lines = _NEWLINE.split(self.repo.read_text(relpath))
-                except ReadError:
-                    pass
-            self._lines[path] = lines
+            text = self.text(path)
+            self._lines[path] = None if text is None else _NEWLINE.split(text)
         return self._lines[path]
 
     def line(self, path: str, number: int) -> str | None:
