@@ -1,3 +1,3 @@
-from envlint.cli import main
+from envlint.cli import run
 
-main()
+run()

@@ -311,8 +311,28 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def run() -> None:
+    """The console script and `python -m envlint`: `main`, then an immediate exit. The process
+    ends here, so the objects a check made need not be freed one by one as interpreter shutdown
+    does (~80 ms of a 1,000-service check, ~5 % of it; issue 7). mypy exits the same way
+    (`mypy.util.hard_exit`). The output is flushed first; if that fails, Python's own exit runs."""
+    try:
+        main()
+        status = 0
+    except SystemExit as exc:
+        if exc.code is not None and not isinstance(exc.code, int):
+            raise  # a message to print: Python's exit does that
+        status = exc.code or 0
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe or stream: let Python report it as it would
+        sys.exit(status)
+    os._exit(status)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """The console script: parse the arguments, run the command; it exits with the status."""
+    """Parse the arguments, run the command; it exits with the status (SystemExit)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     options = vars(_parser(argv[0] if argv else "").parse_args(argv))
     command = options.pop("command")

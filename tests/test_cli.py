@@ -46,6 +46,26 @@ def test_json_output_shape():
     assert document["summary"]["error"] == sum(f["severity"] == "error" for f in document["findings"])
 
 
+@pytest.mark.parametrize("output_format", ["json", "text"])
+def test_console_script_flushes_the_report_before_its_immediate_exit(output_format):
+    """`python -m envlint` ends with `os._exit` (cli.run): a report still in stdout's buffer
+    would be lost. Through a pipe stdout is block-buffered unless PYTHONUNBUFFERED is set."""
+    buffered = envlint("check", str(EXAMPLE), "--format", output_format, PYTHONUNBUFFERED="")
+    assert buffered.returncode == 1, buffered.stderr
+    assert buffered.stdout == envlint("check", str(EXAMPLE), "--format", output_format).stdout
+    if output_format == "json":
+        assert len(json.loads(buffered.stdout)["findings"]) >= 6
+    else:
+        assert buffered.stdout.splitlines()[-1].startswith("Found ")
+
+
+def test_console_script_exit_statuses():
+    assert envlint("--version", PYTHONUNBUFFERED="").stdout.startswith("envlint ")
+    missing = envlint("check", "no/such/dir", PYTHONUNBUFFERED="")
+    assert missing.returncode == 2 and missing.stderr.startswith("envlint: ")
+    assert envlint("check", str(EXAMPLE), "--exit-zero", PYTHONUNBUFFERED="").returncode == 0
+
+
 def test_secret_values_never_printed():
     secret = "ark-7d2e91c04b5a4f3e8a61c2d9f0b7e354"
     assert secret in (EXAMPLE / "render.yaml").read_text()
