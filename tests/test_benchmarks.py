@@ -97,6 +97,9 @@ def test_least_work_script_reads_every_input(monorepo):
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "least_work.py"), str(monorepo)],
                             capture_output=True, text=True, timeout=60)
     assert (result.returncode, result.stdout) == (0, "8 files\n"), result.stderr
+    with_code = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "least_work.py"), "--code", str(monorepo)],
+                               capture_output=True, text=True, timeout=60)
+    assert (with_code.returncode, with_code.stdout) == (0, "11 files\n"), with_code.stderr  # and 3 app files
 
 
 @pytest.mark.slow
@@ -112,5 +115,5 @@ def test_bench_peers_quick_runs_untimed(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     for row in ("| single repo: envlint / hadolint |", "| 10 services: envlint / hadolint |",
                 "| floor: python -c 'import yaml' | 1 |", "| least-work script (benchmarks/least_work.py) | 1 |",
-                "monorepo-10: envlint reported the 5 planted findings"):
+                "| least-work script --code, monorepo-10 | 1 |", "monorepo-10: envlint reported the 5 planted findings"):
         assert row in result.stdout, (row, result.stdout)
