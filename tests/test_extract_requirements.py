@@ -576,6 +576,43 @@ def test_simple_requirement_fast_path_reads_as_packaging_does():
     assert simple > 100
 
 
+def test_plain_requirement_fast_path_reads_as_packaging_does():
+    """Extras, several comparisons and pre/post/dev releases are read without packaging too;
+    every string the wider pattern accepts must read as packaging reads it."""
+    from packaging.requirements import InvalidRequirement
+    from packaging.requirements import Requirement as PackagingRequirement
+
+    from envlint.extract import requirements as module
+    from envlint.facts import normalize_name
+
+    rng = random.Random(440)
+    names = ["flask", "Django", "uvicorn", "a", "zope.interface", "typing_extensions", "a-", "-a"]
+    extras = ["", "[standard]", "[Dev,test_all]", "[a,A]", "[]", "[a,]", "[ a]", "[-x]"]
+    operators = ["==", "!=", ">=", "<=", "<", ">", "~=", "===", "="]
+    versions = ["1", "1.0", "01.2.30", "2.9.0.post0", "1.0a1", "1.0rc2", "1.0b1.post2.dev3", "1.0.dev0",
+                "1.*", "1.0+local", "v1", "1.", "1.0post1", "1.0-1", ""]
+    texts = {"uvicorn[standard]==0.30.6", "celery>=5,<6", "python-dateutil==2.9.0.post0", "a>=1,>=1.0", "a>1,<2,!=1.5"}
+    for _ in range(10000):
+        comparisons = [rng.choice(operators) + rng.choice(versions) for _ in range(rng.choice([0, 1, 1, 2, 3]))]
+        texts.add(rng.choice(names) + rng.choice(extras) + ",".join(comparisons))
+    fast = 0
+    for text in sorted(texts):
+        if not module._PLAIN_REQUIREMENT.fullmatch(text):
+            continue
+        module._PEP508_CACHE.pop(text, None)
+        found = module.parse_pep508(text)
+        try:
+            parsed = PackagingRequirement(text)
+        except InvalidRequirement:
+            pytest.fail(f"the fast path accepts {text!r}, packaging does not")
+        fast += 1
+        assert found == (
+            normalize_name(parsed.name), str(parsed.specifier), None, None,
+            tuple(sorted({normalize_name(extra) for extra in parsed.extras})),
+        ), text
+    assert fast > 400
+
+
 @pytest.mark.parametrize("line, path, extras", [
     (".[dev]", ".", ("dev",)),
     ("./svc[Dev, test_all]", "./svc", ("dev", "test-all")),  # PEP 685 normalisation

@@ -88,6 +88,14 @@ def requirement_from_string(
 # way (tests/test_extract_requirements.py compares the two) at a fraction of the cost, and a
 # repository of only such lines never imports packaging.requirements (~25 ms).
 _SIMPLE_REQUIREMENT = re.compile(r"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?:(==|!=|>=|<=|<|>)([0-9]+(?:\.[0-9]+)*))?")
+# Beyond those, what a requirement line usually adds: extras (`uvicorn[standard]`), several
+# comparisons (`celery>=5,<6`) and pre, post and dev releases (`2.9.0.post0`). packaging's
+# SpecifierSet writes its specifiers sorted, each as written; two with one operator could be one
+# (`>=1,>=1.0`), so those go to packaging. Checked against packaging as above.
+_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+_COMPARISON = r"(?:==|!=|>=|<=|<|>)[0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?"
+_PLAIN_REQUIREMENT = re.compile(rf"({_NAME})(?:\[({_NAME}(?:,{_NAME})*)\])?({_COMPARISON}(?:,{_COMPARISON})*)?")
+_OPERATOR = re.compile(r"[=!<>]+")
 _PEP508_CACHE: dict[str, tuple | str] = {}
 
 
@@ -98,10 +106,13 @@ def parse_pep508(text: str) -> tuple[str, str, str | None, str | None, tuple[str
     found = _PEP508_CACHE.get(text)
     if found is not None:
         return found
-    simple = _SIMPLE_REQUIREMENT.fullmatch(text)
-    if simple:
-        name, operator, version = simple.groups()
-        found = (normalize_name(name), f"{operator}{version}" if operator else "", None, None, ())
+    plain = _PLAIN_REQUIREMENT.fullmatch(text)
+    comparisons = plain.group(3).split(",") if plain and plain.group(3) else []
+    operators = [_OPERATOR.match(comparison).group() for comparison in comparisons]
+    if plain and len(set(operators)) == len(operators):
+        name, extras = plain.group(1), plain.group(2).split(",") if plain.group(2) else []
+        found = (normalize_name(name), ",".join(sorted(comparisons)), None, None,
+                 tuple(sorted({normalize_name(extra) for extra in extras})))
     else:
         from packaging.requirements import InvalidRequirement
         from packaging.requirements import Requirement as PackagingRequirement
