@@ -85,6 +85,7 @@ def _check(*, path: Path, spec_file: Path | None, output_format: str | None, out
         raise _Failure(str(exc)) from None
 
     sources = Sources(repo)
+    _KEPT[:] = [repo, facts, spec, sources]  # see _KEPT
     result = suppress.apply(findings, sources, suppress.spec_path(sources, spec_file))
     findings = config.apply(result.findings, settings)
     prefix = config.relative(path, root)
@@ -309,6 +310,11 @@ def _fail(message: str) -> None:
 def _say(message: str) -> None:
     """A diagnostic: stderr, so that stdout holds the report (or the --diff patch) alone."""
     print(message, file=sys.stderr)
+
+
+# What the last check read and made, kept until the process ends: `run` exits without freeing it,
+# where letting `_check` return would free it object by object first (~40 ms of a 1,000-service check).
+_KEPT: list = []
 
 
 def run() -> None:
