@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import lru_cache
 
 from envlint.facts import Build, Facts, Installed, Requirement
@@ -13,30 +13,66 @@ from envlint.rules.base import Scope, rule, scopes
 from envlint.spec import Spec
 
 
-def sources(facts: Facts) -> list[Requirement]:
+def sources(facts: Facts, names: Collection[str] | None = None) -> list[Requirement]:
     """Every requirement any source writes: requirements files, Dockerfile RUN installs in any
-    stage, render.yaml buildCommands. Each appears once, at its own location."""
-    found: dict[tuple, Requirement] = {}
+    stage, render.yaml buildCommands. Each appears once, at its own location (the first object
+    written there). With `names`, only those packages: a name is part of what makes two
+    requirements one, so choosing by name first leaves the others as they were."""
+    return _first_at_each_place(_written(facts), names)
+
+
+def _written(facts: Facts) -> list[Requirement]:
+    """The requirements of every source, with repeats (one object is reached through many builds)."""
     direct = [i.requirement for b in facts.builds for i in b.installs if i.via is None]
     in_dockerfiles = [
         r for d in facts.dockerfiles for s in d.stages for c in s.runs for i in c.installs for r in i.requirements
     ]
-    for requirement in facts.requirements + direct + in_dockerfiles:
-        found.setdefault((requirement.location, requirement.name), requirement)
+    return facts.requirements + direct + in_dockerfiles
+
+
+def _first_at_each_place(requirements: list[Requirement], names: Collection[str] | None) -> list[Requirement]:
+    found: dict[tuple, Requirement] = {}
+    for requirement in requirements:
+        if names is None or requirement.name in names:
+            found.setdefault(_same_place(requirement), requirement)
     return list(found.values())
+
+
+def _same_place(requirement: Requirement) -> tuple:
+    """What makes two requirement objects one: their location and name. The location's fields,
+    not the Location: a tuple of strings and ints hashes in C, a record runs Python code to
+    hash (twice as slow, and requirements are the repository's most numerous facts)."""
+    loc = requirement.location
+    return (loc.path, loc.line, loc.column, loc.end_line, loc.end_column, requirement.name)
+
+
+def installed(builds: list[Build], names: Collection[str] | None = None) -> list[Requirement]:
+    """What `builds` install, each (location, name) once: in the place it is first installed,
+    as the object last installed there. With `names`, only those packages (see `sources`)."""
+    chosen = [i.requirement for b in builds for i in b.installs if names is None or i.requirement.name in names]
+    return list({_same_place(r): r for r in chosen}.values())
 
 
 def scoped(facts: Facts, spec: Spec | None) -> Iterator[tuple[Scope, list[Requirement]]]:
     """Each part of the spec with the requirements it governs: every source for a spec of the
     whole repository, else what its service's build installs."""
+    for scope in governing(facts, spec):
+        yield scope, governed(facts, scope)
+
+
+def governing(facts: Facts, spec: Spec | None) -> Iterator[Scope]:
+    """The parts of the spec that govern some requirements."""
     for scope in scopes(facts, spec):
-        if not scope.builds and not scope.whole:
-            continue  # an entry for a service render.yaml lacks: EL502 says so
-        if scope.whole:
-            yield scope, sources(facts)
-        else:
-            found = {(i.requirement.location, i.requirement.name): i.requirement for b in scope.builds for i in b.installs}
-            yield scope, list(found.values())
+        if scope.builds or scope.whole:  # else an entry for a service render.yaml lacks: EL502 says so
+            yield scope
+
+
+def governed(facts: Facts, scope: Scope, names: Collection[str] | None = None) -> list[Requirement]:
+    """The requirements one part of the spec governs (see `scoped`); with `names`, only those
+    packages: the rules ask about the few the spec lists, not the many a build installs."""
+    if names is not None and not names:
+        return []
+    return sources(facts, names) if scope.whole else installed(scope.builds, names)
 
 
 @lru_cache(maxsize=None)
@@ -102,9 +138,11 @@ def overrides(build: Build) -> Iterator[tuple[Installed, Installed, str]]:
     for item in build.installs:
         name = item.requirement.name
         prior = state.get(name)
-        if prior is None or item.step == prior.step:
-            state.setdefault(name, item)
+        if prior is None:
+            state[name] = item
             continue
+        if item.step == prior.step:
+            continue  # one command: pip resolves its requirements together
         old = prior.requirement.pinned_version
         new = item.requirement.pinned_version
         if old is None:
@@ -143,9 +181,9 @@ def pin_rejected_by_spec(facts, spec):
 
     Use instead: pin the spec's version everywhere, or change the spec.
     """
-    for scope, requirements in scoped(facts, spec):
+    for scope in governing(facts, spec):
         wanted = {r.name: r for r in scope.spec.requirements() if r.specifier}
-        for source in requirements:
+        for source in governed(facts, scope, wanted):
             target = wanted.get(source.name)
             version = source.pinned_version
             if target is None or version is None or source.marker or source.constraint:
@@ -177,30 +215,35 @@ def pin_mismatch(facts, spec):
 
     Use instead: pin the package in one file and include it (`-r`) from the other.
     """
+    written = _written(facts)
+    disputed = _disputed(written)
+    if not disputed:
+        return  # one version of each package everywhere: the common case, and nothing to pair
     replaced = {
         frozenset((later.requirement.location, earlier.requirement.location))
         for build in facts.builds
         for later, earlier, _ in overrides(build)
     }
-    builds_of: dict[tuple, set[int]] = defaultdict(set)  # (location, name) -> the builds installing it
+    builds_of: dict[tuple, set[int]] = defaultdict(set)  # a pin's place (`_same_place`) -> the builds installing it
     for index, build in enumerate(facts.builds):
         for item in build.installs:
-            builds_of[(item.requirement.location, item.requirement.name)].add(index)
+            if item.requirement.name in disputed:
+                builds_of[_same_place(item.requirement)].add(index)
     groups: dict[tuple, list[Requirement]] = defaultdict(list)
-    for source in sources(facts):
+    for source in _first_at_each_place(written, disputed):
         if source.pinned_version is not None:
             groups[(source.name, source.marker)].append(source)
     for pins in groups.values():
         if len({_same_version(p.pinned_version) for p in pins}) < 2:
-            continue  # one version everywhere: the common case, and nothing to pair
+            continue
         pins.sort(key=_place)
-        loose = [p for p in pins if not builds_of[(p.location, p.name)]]
+        loose = [p for p in pins if not builds_of[_same_place(p)]]
         by_build: dict[int, list[Requirement]] = defaultdict(list)
         for pin in pins:
-            for index in builds_of[(pin.location, pin.name)]:
+            for index in builds_of[_same_place(pin)]:
                 by_build[index].append(pin)
         for pin in pins:
-            own = builds_of[(pin.location, pin.name)]
+            own = builds_of[_same_place(pin)]
             pools = [by_build[i] for i in own] + [loose] if own else [pins]
             version = _same_version(pin.pinned_version)
             found = [
@@ -214,6 +257,18 @@ def pin_mismatch(facts, spec):
                     f"{pin.name} is pinned to {pin.pinned_version} here but to "
                     f"{other.pinned_version} at {other.location.short()}"
                 )
+
+
+def _disputed(written: list[Requirement]) -> set[str]:
+    """The packages some source pins to two different versions. Counts every pin as written,
+    before `sources` keeps one object per place: that can only drop versions, so a package
+    this leaves out has no mismatch, and pin_mismatch pairs the pins of the few it keeps."""
+    versions: dict[str, set[str]] = defaultdict(set)
+    for requirement in written:
+        version = requirement.pinned_version
+        if version is not None:
+            versions[requirement.name].add(version)
+    return {name for name, texts in versions.items() if len({_same_version(t) for t in texts}) > 1}
 
 
 def _place(requirement: Requirement) -> tuple:
@@ -260,12 +315,13 @@ def spec_package_not_installed(facts, spec):
 
     Use instead: add it to the requirements file the build installs.
     """
-    for scope, requirements in scoped(facts, spec):
-        installed = {s.name for s in requirements if not s.constraint}
+    for scope in governing(facts, spec):
+        needed = scope.spec.requirements()
+        installed = {s.name for s in governed(facts, scope, {r.name for r in needed}) if not s.constraint}
         nothing = "no requirements file, Dockerfile RUN or buildCommand"
         if not scope.whole:  # a `services:` entry: only its own build counts
             nothing = f"nothing service '{scope.spec.service}' builds"
-        for requirement in scope.spec.requirements():
+        for requirement in needed:
             if requirement.name not in installed:
                 yield requirement.location, f"the spec needs {requirement.text} but {nothing} installs {requirement.name}"
 
@@ -284,9 +340,9 @@ def spec_package_unpinned(facts, spec):
 
     Use instead: `flask==3.0.3`.
     """
-    for scope, requirements in scoped(facts, spec):
+    for scope in governing(facts, spec):
         pinned = {r.name: r for r in scope.spec.requirements() if r.pinned_version}
-        for source in requirements:
+        for source in governed(facts, scope, pinned):
             target = pinned.get(source.name)
             if target is None or source.pinned_version or source.constraint or source.url or source.editable:
                 continue
