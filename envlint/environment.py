@@ -77,28 +77,23 @@ def resolve_one(build: Build, name: str, spec: Spec | None = None) -> Resolved:
     secret = (declared is not None and declared.secret) or looks_secret(name)
     required = declared is not None and declared.required
     setters = [v for v in build.runtime_env if v.key == name and v.kind != "unset"]
-    render = [v for v in setters if v.kind != "ENV"]
-    image = [v for v in setters if v.kind == "ENV"]
-    candidates: list[Resolved] = [
-        Resolved(name, v.kind, v.value, _origin(v), v.value_location or v.location, secret, required)
-        for v in render
-    ]
+    # Each candidate as (kind, value, the EnvVar or the origin's text, location), highest precedence
+    # first; only the winner becomes a Resolved (rules ask for PORT of every build, issue 7).
+    candidates: list[tuple] = [(v.kind, v.value, v, v.value_location or v.location) for v in setters if v.kind != "ENV"]
     if build.is_web and name == "PORT":
-        candidates.append(Resolved(
-            name, "injected", str(RENDER_DEFAULT_PORT),
+        candidates.append((
+            "injected", str(RENDER_DEFAULT_PORT),
             f"Render sets PORT={RENDER_DEFAULT_PORT} for web service '{build.service.name}', "
             "whose envVars do not set PORT",
-            build.service.location, secret, required,
+            build.service.location,
         ))
-    candidates += [
-        Resolved(name, v.kind, v.value, _origin(v), v.value_location or v.location, secret, required) for v in image
-    ]
+    candidates += [(v.kind, v.value, v, v.value_location or v.location) for v in setters if v.kind == "ENV"]
     if declared is not None and declared.default is not None:
-        candidates.append(Resolved(name, "default", declared.default, "the spec's default", spec.where("env", name),
-                                   secret, required))
+        candidates.append(("default", declared.default, "the spec's default", spec.where("env", name)))
     if not candidates:
         where = spec.where("env", name) if declared is not None else None
         return Resolved(name, "unset", None, "nothing sets it", where, secret, required)
-    winner, *losers = candidates
-    shadowed = tuple(c.location for c in losers if c.location is not None and c.kind != "injected")
-    return Resolved(winner.name, winner.kind, winner.value, winner.origin, winner.location, secret, required, shadowed)
+    (kind, value, source, location), *losers = candidates
+    origin = source if isinstance(source, str) else _origin(source)
+    shadowed = tuple(loser[3] for loser in losers if loser[3] is not None and loser[0] != "injected")
+    return Resolved(name, kind, value, origin, location, secret, required, shadowed)

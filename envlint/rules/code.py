@@ -36,17 +36,25 @@ def owned_reads(facts: Facts) -> dict[int, list[EnvRead]]:
     for build, root in roots:
         if root not in ("", ".") and root.rstrip("/"):
             by_directory.setdefault(root.rstrip("/"), []).append((build, root))
+    owners: dict[str, list[Build]] = {}  # by file: a file's many reads have the same owners
     for read in facts.env_reads:
-        # look up the read's few parent directories rather than test every build's root
-        inside, parent = list(everywhere), read.location.path
-        while "/" in parent:
-            parent = parent.rsplit("/", 1)[0]
-            inside += by_directory.get(parent, [])
-        deepest = max((_depth(root) for _, root in inside), default=0)
-        for build, root in inside:
-            if _depth(root) == deepest:
-                owned[id(build)].append(read)
+        path = read.location.path
+        if path not in owners:
+            owners[path] = _owners(path, everywhere, by_directory)
+        for build in owners[path]:
+            owned[id(build)].append(read)
     return owned
+
+
+def _owners(path: str, everywhere: list, by_directory: dict[str, list]) -> list[Build]:
+    """The builds whose code directory is the deepest holding `path`."""
+    # look up the file's few parent directories rather than test every build's root
+    inside, parent = list(everywhere), path
+    while "/" in parent:
+        parent = parent.rsplit("/", 1)[0]
+        inside += by_directory.get(parent, [])
+    deepest = max((_depth(root) for _, root in inside), default=0)
+    return [build for build, root in inside if _depth(root) == deepest]
 
 
 def _depth(root: str) -> int:
@@ -136,9 +144,10 @@ def spec_env_unused(facts, spec):
     seen = set()
     for part in parts:
         for name, var in part.env.items():
+            if name in consumed or var.read_by or name in _TOOL_NAMES or name.startswith(_TOOL_PREFIXES):
+                continue
             where = part.where("env", name)
-            if where in seen or name in consumed or var.read_by or name in _TOOL_NAMES \
-                    or name.startswith(_TOOL_PREFIXES):
+            if where in seen:
                 continue
             seen.add(where)
             yield where, f"{name} is declared but no code, package or command here reads it"
@@ -155,7 +164,7 @@ def _commands_use(facts: Facts) -> set[str]:
     if facts.procfile is not None:
         commands.append(facts.procfile)
     used = {listen.port_env for c in commands for listen in c.listens if listen.port_env}
-    used |= {name for c in commands for word in c.words for name in _REFERENCE.findall(word.text)}
+    used |= {name for c in commands for word in c.words if "$" in word.text for name in _REFERENCE.findall(word.text)}
     used |= {v.key for d in facts.dockerfiles for s in d.stages for v in s.env if v.kind == "ARG"}
     return used
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from envlint.facts import EnvVar, Facts, normalize_name
 from envlint.findings import Severity
 from envlint.rules.base import rule, scopes
@@ -16,15 +18,19 @@ RENDER_INJECTED = {
 }
 
 
-def _literals(facts: Facts) -> list[EnvVar]:
-    """Every variable given a literal value in a deploy file: render.yaml `value:` (services and
-    env groups) and Dockerfile ENV / ARG defaults in any stage."""
+def _literals(facts: Facts, named: Callable[[str], bool]) -> list[EnvVar]:
+    """Every variable given a literal value in a deploy file, of the names `named` accepts:
+    render.yaml `value:` (services and env groups) and Dockerfile ENV / ARG defaults in any
+    stage. (Names first: a rule wants a few of the many variables, and telling a placeholder
+    costs a regular expression.)"""
     found: list[EnvVar] = []
     if facts.blueprint is not None:
         found += [v for s in facts.blueprint.services for v in s.env_vars]
         found += [v for group in facts.blueprint.env_groups.values() for v in group]
     found += [v for d in facts.dockerfiles for s in d.stages for v in s.env]
-    return [v for v in found if v.kind in ("value", "ENV", "ARG") and v.value and not is_placeholder(v.value)]
+    return [
+        v for v in found if v.kind in ("value", "ENV", "ARG") and v.value and named(v.key) and not is_placeholder(v.value)
+    ]
 
 
 def _where(variable: EnvVar) -> str:
@@ -74,14 +80,18 @@ def _missing(facts, spec, builds):
         ]
         if unknown_groups:
             continue  # a Dashboard-made group may set anything; don't guess
-        installed = {i.requirement.name for i in build.installs}
+        installed = None  # the names of what the build installs, when a variable's read_by asks
         for name in required:
             readers = {normalize_name(p) for p in spec.env[name].read_by}
-            if readers and installed and not readers & installed:
-                continue  # only a package this build does not install reads it
+            if readers:
+                if installed is None:
+                    installed = {i.requirement.name for i in build.installs}
+                if installed and not readers & installed:
+                    continue  # only a package this build does not install reads it
             if name not in provided:
                 how = "sync: false" if spec.env[name].secret else "a value"
-                readers &= installed
+                if readers:
+                    readers &= installed
                 by = f" (read by {', '.join(sorted(readers))}, which it installs)" if readers else ""
                 yield spec.where("env", name), (
                     f"{name} is required{by} but {build.name} does not provide it (envVars, env groups "
@@ -106,12 +116,11 @@ def secret_in_file(facts, spec):
     Use instead: `sync: false` (entered in Render's Dashboard) or `generateValue: true`.
     """
     secrets = {name for scope in scopes(facts, spec) for name, var in scope.spec.env.items() if var.secret}
-    for variable in _literals(facts):
-        if variable.key in secrets:
-            yield variable.value_location or variable.location, (
-                f"{variable.key} is a secret in the spec but {_where(variable)} sets it to a literal "
-                f"{mask(variable.value)}; use sync: false or generateValue"
-            )
+    for variable in _literals(facts, secrets.__contains__):
+        yield variable.value_location or variable.location, (
+            f"{variable.key} is a secret in the spec but {_where(variable)} sets it to a literal "
+            f"{mask(variable.value)}; use sync: false or generateValue"
+        )
 
 
 @rule("EL303", "secret-like-literal", Severity.WARNING)
@@ -130,12 +139,11 @@ def secret_like_literal(facts, spec):
     Use instead: set it in Render's Dashboard (`sync: false`) and declare it in the spec.
     """
     declared = {name for scope in scopes(facts, spec) for name in scope.spec.env}
-    for variable in _literals(facts):
-        if variable.key not in declared and looks_secret(variable.key):
-            yield variable.value_location or variable.location, (
-                f"{variable.key} looks like a secret but {_where(variable)} sets it to a literal "
-                f"{mask(variable.value)}; keep credentials out of the repository"
-            )
+    for variable in _literals(facts, lambda key: key not in declared and looks_secret(key)):
+        yield variable.value_location or variable.location, (
+            f"{variable.key} looks like a secret but {_where(variable)} sets it to a literal "
+            f"{mask(variable.value)}; keep credentials out of the repository"
+        )
 
 
 @rule("EL304", "duplicate-env-var", Severity.ERROR)

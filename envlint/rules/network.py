@@ -193,9 +193,12 @@ def port_hint_mismatch(facts, spec):
         if reference is not None and all(e.port != reference for e in exposed):
             for expose in exposed:
                 yield expose.location, f"EXPOSE {expose.port} but {source} is {reference}"
-        render_port = runtime_port(build)
+        render_port = None  # worked out for the first ENV PORT: most images have none
         for variable in final.env:
-            if variable.kind != "ENV" or variable.key != "PORT" or render_port is None:
+            if variable.kind != "ENV" or variable.key != "PORT":
+                continue
+            render_port = render_port or runtime_port(build)
+            if render_port is None:
                 continue
             if render_port.value is not None and _int(variable.value) not in (None, render_port.value):
                 yield variable.location, (
