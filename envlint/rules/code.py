@@ -11,7 +11,7 @@ import re
 
 from envlint.facts import Build, EnvRead, Facts
 from envlint.findings import Severity
-from envlint.rules.base import described, rule, scopes
+from envlint.rules.base import described, rule, scopes, shared
 from envlint.rules.env import RENDER_INJECTED
 from envlint.secrets import looks_secret
 
@@ -57,6 +57,12 @@ def _owners(path: str, everywhere: list, by_directory: dict[str, list]) -> list[
     return [build for build, root in inside if _depth(root) == deepest]
 
 
+@shared
+def _owned(facts: Facts, spec) -> dict[int, list[EnvRead]]:
+    """`owned_reads`, once for the rules that need it."""
+    return owned_reads(facts)
+
+
 def _depth(root: str) -> int:
     return 0 if root in ("", ".") else root.count("/") + 1
 
@@ -96,7 +102,7 @@ def code_env_undeclared(facts, spec):
 
     Use instead: declare it: `OPENAI_API_KEY: {required: true, secret: true}` under `env:`.
     """
-    owned = owned_reads(facts)
+    owned = _owned(facts, spec)
     for scope in scopes(facts, spec):
         whom = "the spec" if scope.whole else f"the spec for service '{scope.spec.service}'"
         for read in _scope_reads(facts, scope.builds, scope.whole, owned):
@@ -183,7 +189,7 @@ def code_default_differs(facts, spec):
 
     Use instead: make them agree: change the code's fallback or the spec's default.
     """
-    owned = owned_reads(facts)
+    owned = _owned(facts, spec)
     for scope in scopes(facts, spec):
         for read in _scope_reads(facts, scope.builds, scope.whole, owned):
             var = scope.spec.env.get(read.name)
@@ -217,7 +223,7 @@ def code_env_not_provided(facts, spec):
 
     Use instead: `- key: DATABASE_URL` with `fromDatabase`, `sync: false` or a value.
     """
-    owned = owned_reads(facts)
+    owned = _owned(facts, spec)
     covered = described(facts, spec)
     groups = facts.blueprint.env_groups if facts.blueprint is not None else {}
     for build in facts.builds:

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from envlint.facts import Build, Facts, Installed, Requirement
 from envlint.findings import Severity
-from envlint.rules.base import Scope, rule, scopes
+from envlint.rules.base import Scope, rule, scopes, shared
 from envlint.spec import Spec
 
 
@@ -160,6 +160,12 @@ def overrides(build: Build) -> Iterator[tuple[Installed, Installed, str]]:
             state[name] = item
 
 
+@shared
+def _overridden(facts: Facts, spec: Spec | None) -> list[tuple[Build, Installed, Installed, str]]:
+    """Every build's `overrides`, with the build: once for EL102 and EL103."""
+    return [(build, *override) for build in facts.builds for override in overrides(build)]
+
+
 def _where(item: Installed) -> str:
     via = f", installed by {item.via.short()}" if item.via else ""
     copied = f", copied into the image by {item.copied.short()}" if item.copied else ""
@@ -221,8 +227,7 @@ def pin_mismatch(facts, spec):
         return  # one version of each package everywhere: the common case, and nothing to pair
     replaced = {
         frozenset((later.requirement.location, earlier.requirement.location))
-        for build in facts.builds
-        for later, earlier, _ in overrides(build)
+        for _, later, earlier, _ in _overridden(facts, spec)
     }
     builds_of: dict[tuple, set[int]] = defaultdict(set)  # a pin's place (`_same_place`) -> the builds installing it
     for index, build in enumerate(facts.builds):
@@ -262,13 +267,18 @@ def pin_mismatch(facts, spec):
 def _disputed(written: list[Requirement]) -> set[str]:
     """The packages some source pins to two different versions. Counts every pin as written,
     before `sources` keeps one object per place: that can only drop versions, so a package
-    this leaves out has no mismatch, and pin_mismatch pairs the pins of the few it keeps."""
-    versions: dict[str, set[str]] = defaultdict(set)
+    this leaves out has no mismatch, and pin_mismatch pairs the pins of the few it keeps.
+    A pin's version follows from its specifier alone: each package's few distinct specifiers
+    are read, not its thousands of requirements (`pinned_version` is first computed here)."""
+    written_with: dict[str, dict[str, Requirement]] = defaultdict(dict)  # name -> specifier -> a requirement
     for requirement in written:
-        version = requirement.pinned_version
-        if version is not None:
-            versions[requirement.name].add(version)
-    return {name for name, texts in versions.items() if len({_same_version(t) for t in texts}) > 1}
+        written_with[requirement.name].setdefault(requirement.specifier, requirement)
+    disputed = set()
+    for name, by_specifier in written_with.items():
+        versions = {r.pinned_version for r in by_specifier.values()} - {None}
+        if len({_same_version(v) for v in versions}) > 1:
+            disputed.add(name)
+    return disputed
 
 
 def _place(requirement: Requirement) -> tuple:
@@ -292,13 +302,12 @@ def pin_overridden(facts, spec):
 
     Use instead: one pin, in one place; drop the second install or make it the same version.
     """
-    for build in facts.builds:
-        for later, earlier, result in overrides(build):
-            old = earlier.requirement.pinned_version
-            yield later.requirement.location, (
-                f"this install replaces {later.requirement.name}=={old} pinned at {_where(earlier)}: "
-                f"{build.name} ends up with {result}"
-            )
+    for build, later, earlier, result in _overridden(facts, spec):
+        old = earlier.requirement.pinned_version
+        yield later.requirement.location, (
+            f"this install replaces {later.requirement.name}=={old} pinned at {_where(earlier)}: "
+            f"{build.name} ends up with {result}"
+        )
 
 
 @rule("EL104", "spec-package-not-installed", Severity.ERROR)
