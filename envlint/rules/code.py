@@ -11,7 +11,7 @@ import re
 
 from envlint.facts import Build, EnvRead, Facts
 from envlint.findings import Severity
-from envlint.rules.base import described, rule, scopes, shared
+from envlint.rules.base import Scope, described, rule, scopes, shared
 from envlint.rules.env import RENDER_INJECTED
 from envlint.secrets import looks_secret
 
@@ -73,6 +73,14 @@ def _scope_reads(facts: Facts, builds: list[Build], whole: bool, owned) -> list[
     return list(dict.fromkeys(r for b in builds for r in owned.get(id(b), [])))
 
 
+@shared
+def _read_in_scopes(facts: Facts, spec) -> list[tuple[Scope, list[EnvRead]]]:
+    """Each part of the spec with the reads in the code of the builds it describes: once for
+    EL310 and EL312."""
+    owned = _owned(facts, spec)
+    return [(scope, _scope_reads(facts, scope.builds, scope.whole, owned)) for scope in scopes(facts, spec)]
+
+
 def _provided_by_platform(name: str) -> bool:
     return name in RENDER_INJECTED or name in _ALWAYS_SET or name == "PORT"
 
@@ -102,10 +110,9 @@ def code_env_undeclared(facts, spec):
 
     Use instead: declare it: `OPENAI_API_KEY: {required: true, secret: true}` under `env:`.
     """
-    owned = _owned(facts, spec)
-    for scope in scopes(facts, spec):
+    for scope, reads in _read_in_scopes(facts, spec):
         whom = "the spec" if scope.whole else f"the spec for service '{scope.spec.service}'"
-        for read in _scope_reads(facts, scope.builds, scope.whole, owned):
+        for read in reads:
             if not read.required or _provided_by_platform(read.name):
                 continue
             declared = scope.spec.env.get(read.name)
@@ -189,9 +196,8 @@ def code_default_differs(facts, spec):
 
     Use instead: make them agree: change the code's fallback or the spec's default.
     """
-    owned = _owned(facts, spec)
-    for scope in scopes(facts, spec):
-        for read in _scope_reads(facts, scope.builds, scope.whole, owned):
+    for scope, reads in _read_in_scopes(facts, spec):
+        for read in reads:
             var = scope.spec.env.get(read.name)
             if var is None or var.default is None or read.default is None or _same(read.default, var.default):
                 continue

@@ -21,16 +21,16 @@ RENDER_INJECTED = {
 def _literals(facts: Facts, named: Callable[[str], bool]) -> list[EnvVar]:
     """Every variable given a literal value in a deploy file, of the names `named` accepts:
     render.yaml `value:` (services and env groups) and Dockerfile ENV / ARG defaults in any
-    stage. (Names first: a rule wants a few of the many variables, and telling a placeholder
-    costs a regular expression.)"""
+    stage. (Names first, each name once: a rule wants a few of the many variables, and both
+    judging a name and telling a placeholder cost a regular expression.)"""
     found: list[EnvVar] = []
     if facts.blueprint is not None:
         found += [v for s in facts.blueprint.services for v in s.env_vars]
         found += [v for group in facts.blueprint.env_groups.values() for v in group]
     found += [v for d in facts.dockerfiles for s in d.stages for v in s.env]
-    return [
-        v for v in found if v.kind in ("value", "ENV", "ARG") and v.value and named(v.key) and not is_placeholder(v.value)
-    ]
+    found = [v for v in found if v.kind in ("value", "ENV", "ARG") and v.value]
+    chosen = {key for key in {v.key for v in found} if named(key)}
+    return [v for v in found if v.key in chosen and not is_placeholder(v.value)]
 
 
 def _where(variable: EnvVar) -> str:

@@ -16,7 +16,7 @@ from envlint.environment import RENDER_DEFAULT_PORT, resolve_one
 from envlint.facts import Build, Listen, Location, Word
 from envlint.findings import Severity
 from envlint.record import record
-from envlint.rules.base import described, rule
+from envlint.rules.base import described, rule, shared
 
 ALL_INTERFACES = {"0.0.0.0", "::", "[::]"}
 
@@ -46,11 +46,15 @@ def _int(text: str | None) -> int | None:
 
 def listen_port(build: Build, listen: Listen) -> tuple[int | None, str]:
     """The port a server will listen on, and how we know."""
+    return _listen_port(build, listen, runtime_port(build) if listen.port_env == "PORT" else None)
+
+
+def _listen_port(build: Build, listen: Listen, port: RuntimePort | None) -> tuple[int | None, str]:
+    """`listen_port`, given the build's `runtime_port`."""
     if listen.port_env is None:
         how = "its default" if listen.port_implicit else "as written"
         return listen.port, how
     if listen.port_env == "PORT":
-        port = runtime_port(build)
         if port is not None and port.value is not None:
             return port.value, f"from $PORT; {port.origin}"
     for variable in build.runtime_env:
@@ -59,6 +63,12 @@ def listen_port(build: Build, listen: Listen) -> tuple[int | None, str]:
     if listen.port is not None:
         return listen.port, f"${listen.port_env} is not set anywhere, so the fallback"
     return None, ""
+
+
+@shared
+def _runtime_ports(facts, spec) -> dict[int, RuntimePort | None]:
+    """Each build's `runtime_port`, by `id(build)`: once for EL202 and EL203."""
+    return {id(build): runtime_port(build) for build in facts.builds}
 
 
 def _is_loopback(host: str) -> bool:
@@ -129,13 +139,14 @@ def port_mismatch(facts, spec):
     Use instead: set `PORT` in the service's envVars to the spec's port, or listen on `$PORT`.
     """
     specs = described(facts, spec)
+    ports = _runtime_ports(facts, spec)
     for build in facts.builds:
         own = specs.get(id(build))
         wanted = own.port if own is not None else None
-        render_port = runtime_port(build) if build.is_web else None
+        render_port = ports[id(build)] if build.is_web else None
         resolved = []
         for listen in build.listens:
-            port, how = listen_port(build, listen)
+            port, how = _listen_port(build, listen, ports[id(build)])
             if port is None:
                 continue
             resolved.append(port)
@@ -180,25 +191,23 @@ def port_hint_mismatch(facts, spec):
     Use instead: set PORT in render.yaml and make EXPOSE say the same port.
     """
     specs = described(facts, spec)
+    runtime_ports = _runtime_ports(facts, spec)
     for build in facts.builds:
         final = build.stage
         if final is None:
             continue
         own = specs.get(id(build))
         wanted = own.port if own is not None else None
-        ports = [p for p in (listen_port(build, l)[0] for l in build.listens) if p is not None]
+        render_port = runtime_ports[id(build)]
+        ports = [p for p in (_listen_port(build, l, render_port)[0] for l in build.listens) if p is not None]
         reference = wanted if wanted is not None else (ports[0] if ports else None)
         source = "the spec's port" if wanted is not None else "the port the app listens on"
         exposed = [e for e in final.exposes if e.port is not None]
         if reference is not None and all(e.port != reference for e in exposed):
             for expose in exposed:
                 yield expose.location, f"EXPOSE {expose.port} but {source} is {reference}"
-        render_port = None  # worked out for the first ENV PORT: most images have none
         for variable in final.env:
-            if variable.kind != "ENV" or variable.key != "PORT":
-                continue
-            render_port = render_port or runtime_port(build)
-            if render_port is None:
+            if variable.kind != "ENV" or variable.key != "PORT" or render_port is None:
                 continue
             if render_port.value is not None and _int(variable.value) not in (None, render_port.value):
                 yield variable.location, (

@@ -75,6 +75,14 @@ def governed(facts: Facts, scope: Scope, names: Collection[str] | None = None) -
     return sources(facts, names) if scope.whole else installed(scope.builds, names)
 
 
+@shared
+def _listed(facts: Facts, spec: Spec | None) -> list[tuple[Scope, list[Requirement]]]:
+    """Each part of the spec with what it governs of the packages it lists: all EL101, EL104
+    and EL105 compare, worked out once (a build installs many packages, a spec lists a few)."""
+    return [(scope, governed(facts, scope, {r.name for r in scope.spec.requirements()}))
+            for scope in governing(facts, spec)]
+
+
 @lru_cache(maxsize=None)
 def _version(text: str):
     """packaging's Version of `text`, None when it is not one. packaging is imported only here
@@ -187,9 +195,9 @@ def pin_rejected_by_spec(facts, spec):
 
     Use instead: pin the spec's version everywhere, or change the spec.
     """
-    for scope in governing(facts, spec):
+    for scope, requirements in _listed(facts, spec):
         wanted = {r.name: r for r in scope.spec.requirements() if r.specifier}
-        for source in governed(facts, scope, wanted):
+        for source in requirements:
             target = wanted.get(source.name)
             version = source.pinned_version
             if target is None or version is None or source.marker or source.constraint:
@@ -324,13 +332,12 @@ def spec_package_not_installed(facts, spec):
 
     Use instead: add it to the requirements file the build installs.
     """
-    for scope in governing(facts, spec):
-        needed = scope.spec.requirements()
-        installed = {s.name for s in governed(facts, scope, {r.name for r in needed}) if not s.constraint}
+    for scope, requirements in _listed(facts, spec):
+        installed = {s.name for s in requirements if not s.constraint}
         nothing = "no requirements file, Dockerfile RUN or buildCommand"
         if not scope.whole:  # a `services:` entry: only its own build counts
             nothing = f"nothing service '{scope.spec.service}' builds"
-        for requirement in needed:
+        for requirement in scope.spec.requirements():
             if requirement.name not in installed:
                 yield requirement.location, f"the spec needs {requirement.text} but {nothing} installs {requirement.name}"
 
@@ -349,9 +356,9 @@ def spec_package_unpinned(facts, spec):
 
     Use instead: `flask==3.0.3`.
     """
-    for scope in governing(facts, spec):
+    for scope, requirements in _listed(facts, spec):
         pinned = {r.name: r for r in scope.spec.requirements() if r.pinned_version}
-        for source in governed(facts, scope, pinned):
+        for source in requirements:
             target = pinned.get(source.name)
             if target is None or source.pinned_version or source.constraint or source.url or source.editable:
                 continue
