@@ -489,7 +489,7 @@ class _Facts:
     """What the analysis of one command line has found so far."""
 
     def __init__(self, env: Mapping[str, str] | None):
-        self.env = env or {}
+        self.env = env if env is not None else {}  # not `env or {}`: that would ask a mapping its size
         self.installs: list[Install] = []
         self.listens: list[Listen] = []
         self.scripts: list[Word] = []
