@@ -1,5 +1,6 @@
-"""The reuse of RUN/CMD/ENTRYPOINT analyses across places and files (dockerfile._CommandCache):
-a Dockerfile read after others that share its lines gives exactly what it gives read alone."""
+"""The reuse of what a Dockerfile line was found to be across places and files (dockerfile._LINES
+for the parser, dockerfile._CommandCache for RUN/CMD/ENTRYPOINT analyses): a Dockerfile read
+after others that share its lines gives exactly what it gives read alone."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import envlint.extract.dockerfile as dockerfile_module
-from envlint.extract.dockerfile import parse_dockerfile
+from envlint.extract.dockerfile import parse, parse_dockerfile
 from envlint.facts import Location
 from envlint.repo import Repo
 
@@ -17,8 +18,13 @@ TESTS = Path(__file__).resolve().parent
 CORPUS = TESTS.parents[1] / "shared" / "corpus" / "dockerfile" / "buildkit"
 
 
-def _fresh(repo: Repo, relpath: str, build_args=None):
+def _forget() -> None:
     dockerfile_module._COMMANDS.entries.clear()
+    dockerfile_module._LINES.clear()
+
+
+def _fresh(repo: Repo, relpath: str, build_args=None):
+    _forget()
     return parse_dockerfile(repo, relpath, build_args=build_args)
 
 
@@ -43,7 +49,7 @@ def test_reused_analyses_equal_fresh_ones(tmp_path, build_args):
         names.append(f"{i}/Dockerfile")
     repo = Repo(tmp_path)
     fresh = {name: _fresh(repo, "b/" + name, build_args) for name in names}
-    dockerfile_module._COMMANDS.entries.clear()
+    _forget()
     order = names[:]
     random.Random(7).shuffle(order)
     for name in order:  # the same lines, at other paths (and, across files, other lines)
@@ -74,7 +80,7 @@ def test_a_line_with_variables_is_reused_only_where_they_have_the_same_values(tm
     repo = Repo(tmp_path)
     text = "FROM python:3.12\nARG V=1.0\nRUN pip install flask==$V\nENV V=2.0\nRUN pip install flask==$V\n"
     name = _write(tmp_path, "Dockerfile", text)
-    dockerfile_module._COMMANDS.entries.clear()
+    _forget()
     for build_args in (None, {"V": "3.0"}, None):
         result = parse_dockerfile(repo, name, build_args=build_args)
         assert result == _fresh(repo, name, build_args)
@@ -91,3 +97,21 @@ def test_the_shell_of_the_stage_is_part_of_what_is_reused(tmp_path):
     assert parse_dockerfile(repo, posix).stages[0].runs[0].installs
     assert not parse_dockerfile(repo, other).stages[0].runs[0].installs
     assert parse_dockerfile(repo, posix) == _fresh(repo, posix)
+
+
+def test_an_onbuild_line_is_split_where_it_is():
+    text = "FROM python:3.12\nONBUILD RUN pip install flask\n"
+    parse(text, "one/Dockerfile")
+    node = parse("\n" + text, "two/Dockerfile").nodes[1]
+    assert (node.sub.path, node.sub.location) == ("two/Dockerfile", Location("two/Dockerfile", 3, 1, 3, 22))
+    assert node.sub.arg_location(0) == Location("two/Dockerfile", 3, 13, 3, 30)
+
+
+def test_parsed_lines_are_shared_but_not_their_places():
+    first = parse("FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache pip install flask\n", "a")
+    second = parse("FROM python:3.12\n\n  RUN --mount=type=cache,target=/root/.cache pip install flask\n", "b")
+    one, two = first.nodes[1], second.nodes[1]
+    assert (one.dump(), one.flags, one.args) == (two.dump(), two.flags, two.args)
+    assert one.location == Location("a", 2, 1, 2, 61)
+    assert two.location == Location("b", 3, 3, 3, 63)
+    assert two.span(*two.flag_spans[0]) == Location("b", 3, 7, 3, 45)

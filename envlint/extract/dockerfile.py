@@ -513,7 +513,7 @@ class Node:
     __slots__ = ("keyword", "value", "flags", "flag_spans", "args", "spans", "json", "sub", "original", "args_start",
                  "args_end", "start_line", "end_line", "heredocs", "comments", "path", "_segments", "_source")
 
-    def __init__(self, keyword: str, value: str, original: str, path: str, segments: list[tuple[str, int, int]],
+    def __init__(self, original: str, path: str, segments: list[tuple[str, int, int]], keyword: str, value: str,
                  flags: Sequence[str], flag_spans: Sequence[tuple[int, int]], args_start: int, args_end: int,
                  parsed: tuple):
         self.keyword, self.value, self.original, self.path = keyword, value, original, path
@@ -878,7 +878,52 @@ def detect_directive(name: str, text: str) -> tuple[str, str, int] | None:
 
 def _new_node(line: str, base: int, escape: str, path: str, segments: list[tuple[str, int, int]]) -> Node:
     """newNodeFromLine + splitCommand: keyword, `--flags`, then the keyword's own line parser.
-    `base` is the offset of `line` in the logical line (non-zero for ONBUILD's inner node)."""
+    `base` is the offset of `line` in the logical line (non-zero for ONBUILD's inner node).
+
+    What a logical line splits into depends on nothing but its text and the escape character
+    (ONBUILD's inner node aside, which holds its place): a line read before, as a monorepo's
+    Dockerfiles repeat theirs, is not split again (its lists are shared, never changed)."""
+    if base:
+        return Node(line, path, segments, *_split_line(line, base, escape, path, segments))
+    key = (line, escape)
+    parts = _LINES.get(key)
+    if parts is None:
+        parts = _split_line(line, 0, escape, path, segments)
+        if parts[-1][3] is None:  # no inner node
+            _LINES.put(key, len(line), parts)
+    return Node(line, path, segments, *parts)
+
+
+class _Memo:
+    """Results kept for reuse, emptied when the text they were made from passes `max_chars`
+    (so that a file of many long, distinct lines does not keep them all)."""
+
+    __slots__ = ("entries", "chars", "max_chars")
+
+    def __init__(self, max_chars: int):
+        self.entries: dict = {}
+        self.chars, self.max_chars = 0, max_chars
+
+    def get(self, key):
+        return self.entries.get(key)
+
+    def put(self, key, size: int, value) -> None:
+        self.chars += size
+        if self.chars > self.max_chars:
+            self.clear()
+            self.chars = size
+        self.entries[key] = value
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.chars = 0
+
+
+_LINES = _Memo(500_000)  # (logical line, escape) -> what _split_line makes of it
+
+
+def _split_line(line: str, base: int, escape: str, path: str, segments: list[tuple[str, int, int]]) -> tuple:
+    """_new_node's work: (keyword, value, flags, flag_spans, args_start, args_end, parsed)."""
     lead = len(line) - len(line.lstrip(_GO_SPACE)) if base else 0
     trimmed = line[lead:].rstrip(_GO_SPACE)
     match = _WS_RE.search(trimmed)
@@ -902,7 +947,7 @@ def _new_node(line: str, base: int, escape: str, path: str, segments: list[tuple
     known = _KEYWORDS.get(keyword)  # one shared string per usual spelling, not one per line
     keyword, value = known if known is not None else (keyword, keyword.lower())
     parsed = _DISPATCH.get(value, _parse_ignore)(args, args_start, escape, path, segments)
-    return Node(keyword, value, line, path, segments, flags, flag_spans, args_start, args_end, parsed)
+    return keyword, value, flags, flag_spans, args_start, args_end, parsed
 
 
 _KEYWORDS = {spelling: (spelling, name) for name in (
@@ -1598,7 +1643,7 @@ class _Builder:
         reads = _Reads(self.view)
         command = self.analyze(node, source, reads)
         if not reads.whole:
-            _COMMANDS.add(key, reads.seen, self.path, first_line, command)
+            _COMMANDS.add(key, len(node.original), reads.seen, self.path, first_line, command)
         return command
 
     def analyze(self, node: Node, source: str, env: Mapping[str, str]) -> Command:
@@ -1674,13 +1719,13 @@ class _CommandCache:
     it, and the values of the variables it looked up; its Locations all point into that line.
     So a line seen before — a monorepo's services repeat their Dockerfiles' lines — is a copy of
     the earlier Command with its Locations moved to the new file and line (about 5x cheaper
-    than analysing it again). Bounded: emptied when full."""
+    than analysing it again). Emptied when the lines it holds pass 200,000 characters (a Command
+    and its mover take a few hundred bytes per character of a line at worst)."""
 
-    _MAX_KEYS = 4096
     _MAX_SCOPES = 8  # analyses kept per line, one per distinct set of values it looked up
 
     def __init__(self):
-        self.entries: dict[tuple, list[tuple]] = {}  # key -> [(reads, path, line, command, mover)]
+        self.entries = _Memo(200_000)  # key -> [(reads, path, line, command, mover)]
         self.made_by: tuple = ()
 
     def find(self, key: tuple, env: Mapping[str, str], path: str, line: int) -> Command | None:
@@ -1688,19 +1733,21 @@ class _CommandCache:
         if made_by != self.made_by:
             self.entries.clear()
             self.made_by = made_by
-        for reads, old_path, old_line, command, mover in self.entries.get(key, ()):
+        for reads, old_path, old_line, command, mover in self.entries.get(key) or ():
             if all(env.get(name) == value for name, value in reads):
                 if (old_path, old_line) == (path, line) or mover is None:
                     return command
                 return mover(path, line - old_line)
         return None
 
-    def add(self, key: tuple, seen: dict[str, str | None], path: str, line: int, command: Command) -> None:
-        if len(self.entries) >= self._MAX_KEYS:
-            self.entries.clear()
-        scopes = self.entries.setdefault(key, [])
-        if len(scopes) < self._MAX_SCOPES:
-            scopes.append((tuple(seen.items()), path, line, command, _mover(command)))
+    def add(self, key: tuple, size: int, seen: dict[str, str | None], path: str, line: int,
+            command: Command) -> None:
+        entry = (tuple(seen.items()), path, line, command, _mover(command))
+        scopes = self.entries.get(key)
+        if scopes is None:
+            self.entries.put(key, size, [entry])
+        elif len(scopes) < self._MAX_SCOPES:
+            scopes.append(entry)
 
 
 _COMMANDS = _CommandCache()
