@@ -465,6 +465,8 @@ def expand_words(word: str, env: Mapping[str, str], escape: str = "\\", *, keep_
                  budget: _Budget | None = None) -> list[str]:
     """BuildKit's ProcessWords: like `expand`, then split into words at unquoted blanks
     (used for EXPOSE, where `$PORTS` may hold several)."""
+    if word.isascii() and word.isprintable() and not _has_any(word, f"$'\" {escape}"):  # `8000/tcp`: one word
+        return [word] if word else []
     return _Lexer(word, env, escape, keep_unset=keep_unset, budget=budget).run(True)[1]
 
 
@@ -1570,9 +1572,7 @@ class _Builder:
     def do_workdir(self, node: Node) -> None:
         assert self.stage is not None
         path = self.expand(node, node.args[0], self.view, node.spans[0])
-        self.stage.workdir = posixpath.normpath(posixpath.join(self.stage.workdir, path))
-        if self.stage.workdir.startswith("//"):
-            self.stage.workdir = "/" + self.stage.workdir.lstrip("/")
+        self.stage.workdir = _joined_dir(self.stage.workdir, path)
 
     def do_expose(self, node: Node) -> None:
         assert self.stage is not None
@@ -1757,20 +1757,27 @@ def _mover(value):
     """A function (path, delta) -> a copy of the fact `value` (a record, or a tuple of them) with
     every Location moved to `path`, `delta` lines down; None when `value` holds no Location (it
     is then shared as it is). Made once per cached Command, so that each reuse only builds the
-    new objects: 3x cheaper than walking the record's fields each time."""
+    new objects: 2x cheaper than walking the record's fields each time."""
     cls = value.__class__
     if cls is Location:
         line, column, end_line, end_column = value.line, value.column, value.end_line, value.end_column
         if end_line is None:
             return lambda path, delta: Location(path, line + delta, column, None, end_column)
         return lambda path, delta: Location(path, line + delta, column, end_line + delta, end_column)
-    if cls is Word:  # the most numerous: every word of every command
-        text, quoted, location = value.text, value.quoted, _mover(value.location)
-        return lambda path, delta: Word(text, location(path, delta), quoted)
+    if cls is Word:  # the most numerous: every word of every command (its Location made here, not by a call)
+        loc = value.location
+        text, quoted, line, column, end_line, end_column = (value.text, value.quoted, loc.line, loc.column,
+                                                            loc.end_line, loc.end_column)
+        if end_line is None:
+            return lambda path, delta: Word(text, Location(path, line + delta, column, None, end_column), quoted)
+        return lambda path, delta: Word(text, Location(path, line + delta, column, end_line + delta, end_column),
+                                        quoted)
     if cls is tuple:
         movers = [_mover(item) for item in value]
         if not any(movers):
             return None
+        if all(movers):
+            return lambda path, delta: tuple([move(path, delta) for move in movers])
         pairs = list(zip(movers, value))
         return lambda path, delta: tuple([m(path, delta) if m else item for m, item in pairs])
     fields = None if cls in _PLAIN_VALUES else getattr(cls, "_fields", None)
@@ -1856,6 +1863,14 @@ def _port_number(text: str) -> int | None:
     return None
 
 
+@lru_cache(maxsize=1024)  # the same few WORKDIRs in every file: 2 µs -> 0.1 µs
+def _joined_dir(workdir: str, path: str) -> str:
+    """WORKDIR `path` after WORKDIR `workdir`."""
+    joined = posixpath.normpath(posixpath.join(workdir, path))
+    return "/" + joined.lstrip("/") if joined.startswith("//") else joined
+
+
+@lru_cache(maxsize=1024)  # the same few COPY destinations and WORKDIRs in every file: 2.5 µs -> 0.1 µs
 def _absolute_dest(dest: str, workdir: str) -> str:
     """COPY's destination in the image. Like BuildKit, a destination that is `.` or ends in `/`
     is a directory, and keeps its trailing `/` here so rules can tell."""
