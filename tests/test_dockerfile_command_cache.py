@@ -11,7 +11,7 @@ import pytest
 
 import envlint.extract.dockerfile as dockerfile_module
 from envlint.extract.dockerfile import parse, parse_dockerfile
-from envlint.facts import Location
+from envlint.facts import Location, Word
 from envlint.repo import Repo
 
 TESTS = Path(__file__).resolve().parent
@@ -115,3 +115,11 @@ def test_parsed_lines_are_shared_but_not_their_places():
     assert one.location == Location("a", 2, 1, 2, 61)
     assert two.location == Location("b", 3, 3, 3, 63)
     assert two.span(*two.flag_spans[0]) == Location("b", 3, 7, 3, 45)
+
+
+def test_only_facts_made_of_records_and_tuples_are_moved():
+    word = Word("app", Location("a", 2, 5, 2, 8))
+    moved = dockerfile_module._mover((word, "x", 1, None))("b", 3)
+    assert moved == (Word("app", Location("b", 5, 5, 5, 8)), "x", 1, None)
+    with pytest.raises(TypeError):
+        dockerfile_module._mover([word])  # a list could be changed after it was copied: not reused
