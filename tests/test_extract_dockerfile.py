@@ -41,6 +41,9 @@ def calls(monkeypatch):
 
     monkeypatch.setattr(envlint.extract.dockerfile, "analyze_shell", analyze_shell)
     monkeypatch.setattr(envlint.extract.dockerfile, "analyze_exec", analyze_exec)
+    # an empty cache of analyses, for this test only: the recorder's Commands must not be reused
+    # elsewhere, nor other tests' analyses here
+    monkeypatch.setattr(envlint.extract.dockerfile, "_COMMANDS", envlint.extract.dockerfile._CommandCache())
     return recorded
 
 

@@ -1726,13 +1726,8 @@ class _CommandCache:
 
     def __init__(self):
         self.entries = _Memo(200_000)  # key -> [(reads, path, line, command, mover)]
-        self.made_by: tuple = ()
 
     def find(self, key: tuple, env: Mapping[str, str], path: str, line: int) -> Command | None:
-        made_by = (analyze_shell, analyze_exec)  # as looked up now: a test may replace them
-        if made_by != self.made_by:
-            self.entries.clear()
-            self.made_by = made_by
         for reads, old_path, old_line, command, mover in self.entries.get(key) or ():
             if all(env.get(name) == value for name, value in reads):
                 if (old_path, old_line) == (path, line) or mover is None:
