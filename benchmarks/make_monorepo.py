@@ -230,7 +230,9 @@ class Service:
         names += ["QUEUE_NAME", "REDIS_URL"] if self.kind == "worker" else []
         names += ["SENTRY_DSN"] if self.plant == 1 else []
         reads = "".join(f"    \"{name}\": os.environ.get(\"{name}\"),\n" for name in names)
-        return f"\n\nSETTINGS = {{\n{reads}}}\n"
+        # the service's own name: no two services' code is the same text, as in a real monorepo
+        # (else whatever envlint shares between identical files would flatter the benchmark)
+        return f"\n\nSETTINGS = {{\n{reads}}}\nSERVICE = \"{self.name}\"\n"
 
     def render_entry(self) -> list[str]:
         lines = [
