@@ -268,6 +268,31 @@ def test_columns_count_characters_not_bytes(tmp_path):
     assert listen.location == loc(2, 11, 36) and listen.port_location == loc(2, 33, 35)
 
 
+def test_names_folded_by_python_are_still_recognised(tmp_path):
+    # identifiers are NFKC-folded: `ｒｕｎ` is `run`, so a file's text need not say "run"
+    listen = only(tmp_path, """
+        from flask import Flask
+        app = Flask(__name__)
+        app.ｒｕｎ(port=8000)
+    """)
+    assert (listen.server, listen.location, listen.port) == ("app.run", loc(3, 1, 19), 8000)
+
+
+def test_a_file_that_names_no_server_call_has_no_listens(tmp_path):
+    assert scan(tmp_path, """
+        import os
+        import flask
+        def main():
+            flask.Flask(__name__).test_client().get("/", port=int(os.environ["PORT"]))
+    """) == ([], [])
+
+
+def test_a_long_attribute_chain_does_not_exhaust_the_recursion_limit(tmp_path):
+    chain = ".".join(["a"] * 1200)
+    listens, problems = scan(tmp_path, f"import flask\napp = flask.Flask(__name__)\nx = {chain}()\napp.run(port=1)\n")
+    assert problems == [] and [listen.port for listen in listens] == [1]
+
+
 # --- what cannot be read --------------------------------------------------------------------
 
 

@@ -43,6 +43,12 @@ _SOCKETIO = ("socketio.run", "127.0.0.1", 5000, 1, 2)  # SocketIO.run(app, host=
 _GRADIO = ("gradio launch", "127.0.0.1", 7860)
 _APP_FACTORIES = ("create_app", "make_app", "get_app", "build_app")
 _ENV_GETTERS = {"os.environ.get", "os.getenv", "os.environ.setdefault", "posix.environ.get"}
+# Every recognised call ends in one of these names (the last part of a `_FUNCTIONS` key, or the
+# `.run`/`.launch`/`.bind` attribute), and that name is written in the file: as the attribute,
+# the called name or the imported one. A file without them starts no server, and most entry
+# files are that (workers, CLIs). Not for non-ASCII text: Python folds identifiers to NFKC, so
+# `ｒｕｎ` is `run`.
+_MAY_LISTEN = re.compile(r"run|serve|Config|launch|bind")
 
 
 @record(frozen=True)
@@ -61,6 +67,8 @@ def listens_in_python(repo: Repo, relpath: str, imported: bool = False) -> tuple
     tree, source, problems = _parse(repo, relpath, imported)
     if tree is None:
         return [], problems
+    if source.isascii() and not _MAY_LISTEN.search(source):
+        return [], []
     if imported:
         tree = ast.Module([s for s in tree.body if not _is_main_block(s)], [])
     try:
@@ -78,7 +86,7 @@ def imported_modules(repo: Repo, relpath: str) -> list[str]:
         return []
     base = posixpath.dirname(relpath)
     names: list[str] = []
-    for node in ast.walk(tree):
+    for node in _statements(tree):
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
@@ -136,7 +144,8 @@ class _Scanner:
         self.modules: set[str] = set()  # names bound by `import X` / `import X as Y`
         self.bound: dict[str, str] = {}  # local name -> qualified name of the call that made it
         self.listens: list[Listen] = []
-        for node in ast.walk(tree):
+        statements = _statements(tree)
+        for node in statements:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     local = alias.asname or alias.name.split(".")[0]
@@ -149,7 +158,7 @@ class _Scanner:
         self.imports_flask = any(name.split(".")[0].startswith("flask") for name in imported)
         self.imports_gradio = any(name.split(".")[0] == "gradio" for name in imported)
         self.imports_socket = any(name.split(".")[0] == "socket" for name in imported)
-        for node in ast.walk(tree):
+        for node in statements:
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
@@ -164,29 +173,36 @@ class _Scanner:
 
     def qualified(self, node: ast.expr) -> str | None:
         """`web.run_app` -> "aiohttp.web.run_app" through the imports; a name not imported is
-        itself (a local function such as `create_app`)."""
-        if isinstance(node, ast.Name):
-            return self.aliases.get(node.id, node.id)
-        if isinstance(node, ast.Attribute):
-            base = self.qualified(node.value)
-            return f"{base}.{node.attr}" if base else None
-        return None
+        itself (a local function such as `create_app`). A loop: a chain of a thousand attributes
+        parses, and must not exhaust the recursion limit here."""
+        attributes = []
+        while isinstance(node, ast.Attribute):
+            attributes.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        return ".".join([self.aliases.get(node.id, node.id), *reversed(attributes)])
 
     # -- walking ----------------------------------------------------------------------------
 
     def scan(self) -> list[Listen]:
-        self.visit(self.tree.body, [_assignments(self.tree.body)])
+        self.visit(self.tree.body, [], True)
         return self.listens
 
-    def visit(self, body: list[ast.stmt], scopes: list[dict[str, list[ast.stmt]]]) -> None:
-        for statement in body:
-            for node in _walk_scope(statement):
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    self.visit(node.body, [*scopes, _assignments(node.body)])
-                elif isinstance(node, ast.ClassDef):
-                    self.visit(node.body, scopes)
-                elif isinstance(node, ast.Call):
-                    self.call(node, scopes)
+    def visit(self, body: list[ast.stmt], scopes: list[dict[str, list[ast.stmt]]], own_scope: bool) -> None:
+        """The calls in `body`, in source order; a function body is a scope of its own (its
+        assignments are looked up first), a class body is not."""
+        nodes = _scope_nodes(body)
+        if own_scope:
+            scopes = [*scopes, _assignments(nodes)]
+        for node in nodes:
+            kind = type(node)
+            if kind is ast.Call:
+                self.call(node, scopes)  # type: ignore[arg-type]
+            elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                self.visit(node.body, scopes, True)  # type: ignore[attr-defined]
+            elif kind is ast.ClassDef:
+                self.visit(node.body, scopes, False)  # type: ignore[attr-defined]
 
     def call(self, node: ast.Call, scopes) -> None:
         func = node.func
@@ -332,29 +348,56 @@ def _character_column(lines: list[str], line: int, byte_offset: int) -> int:
     return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "ignore"))
 
 
-def _walk_scope(node: ast.AST):
-    """`node` and everything under it that belongs to the same scope; function and class
-    definitions are yielded but not entered."""
-    stack = [node]
+_STATEMENT_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")  # in the order of `_fields`
+
+
+def _statements(tree: ast.Module) -> list[ast.AST]:
+    """Every statement of the tree (and except handler, match case), in `ast.walk`'s breadth-
+    first order, where a name imported or assigned twice keeps its later binding. Statements
+    only hold statements in these fields, so the expressions (most of the tree) are not walked."""
+    found: list[ast.AST] = [tree]
+    for node in found:  # the list grows as it is read: breadth first
+        for field in _STATEMENT_FIELDS:
+            found.extend(getattr(node, field, ()))
+    return found[1:]
+
+
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}  # node type -> its fields, last first
+
+
+def _scope_nodes(body: list[ast.stmt]) -> list[ast.AST]:
+    """The nodes of one scope, depth first in source order; function and class definitions are
+    included but not entered. (`ast.iter_child_nodes` costs more than all the rest.)"""
+    found: list[ast.AST] = []
+    stack: list = body[::-1]
     while stack:
-        current = stack.pop()
-        yield current
-        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        node = stack.pop()
+        found.append(node)
+        kind = type(node)
+        if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
             continue
-        stack.extend(reversed(list(ast.iter_child_nodes(current))))
+        fields = _CHILD_FIELDS.get(kind)
+        if fields is None:
+            fields = _CHILD_FIELDS[kind] = kind._fields[::-1]
+        for field in fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                stack.extend(child for child in reversed(value) if isinstance(child, ast.AST))
+            elif isinstance(value, ast.AST):
+                stack.append(value)
+    return found
 
 
-def _assignments(body: list[ast.stmt]) -> dict[str, list[ast.stmt]]:
-    """`NAME = value` statements of one scope, in source order."""
+def _assignments(nodes: list[ast.AST]) -> dict[str, list[ast.stmt]]:
+    """`NAME = value` statements of one scope (its `_scope_nodes`), in source order."""
     found: dict[str, list[ast.stmt]] = {}
-    for statement in body:
-        for node in _walk_scope(statement):
-            if isinstance(node, ast.Assign):
-                for target in node.targets:
-                    if isinstance(target, ast.Name):
-                        found.setdefault(target.id, []).append(node)
-            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-                found.setdefault(node.target.id, []).append(node)
+    for node in nodes:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found.setdefault(target.id, []).append(node)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            found.setdefault(node.target.id, []).append(node)
     for statements in found.values():
         statements.sort(key=lambda s: s.lineno)
     return found
