@@ -501,6 +501,7 @@ class _Scan:
         self.constants: dict[tuple[str, str], tuple[ast.expr, _Scope]] = {}
         self.wrappers: dict[tuple[str, str], list[tuple]] = {}  # (path, member) -> reads in its body
         self.reads: list[EnvRead] = []
+        self._direct_for = -1  # how many modules `direct_reads` last saw
         self._settings: dict[tuple[str, str], str | None] = {}
         self._configs: dict[tuple[str, str], dict] = {}
         self._looked_for: set[str] = set()  # names `wanted` has searched unparsed files for
@@ -541,15 +542,22 @@ class _Scan:
             found.update(path for path, data in unparsed.items() if pattern.search(data))
         return sorted(found)
 
-    def callable_names(self) -> set[str]:
-        """Names of the wrappers and settings classes known so far; fills `missing`."""
-        kept = self.reads, self.wrappers
-        self.reads, self.wrappers = [], {}  # `run` finds them again, with every module in
-        for module in self.modules:  # all: a constant just found may lead to another file
+    def direct_reads(self) -> None:
+        """`reads` and `wrappers` from the candidates of every module parsed so far; fills
+        `missing`. Done again after more modules come in: a constant or wrapper one of them
+        defines may resolve a read in any module."""
+        if self._direct_for == len(self.modules):
+            return
+        self._direct_for = len(self.modules)
+        self.reads, self.wrappers = [], {}
+        for module in self.modules:
             for node, scope, guards in module.candidates:
                 self.direct(module, node, scope, guards)
+
+    def callable_names(self) -> set[str]:
+        """Names of the wrappers and settings classes known so far; fills `missing`."""
+        self.direct_reads()
         names = {member.rsplit(".", 1)[-1] for _, member in self.wrappers}
-        self.reads, self.wrappers = kept
         names.update(member.rsplit(".", 1)[-1] for _, member in self.settings_classes())
         names.update(self.reader_names())
         return names
@@ -570,9 +578,7 @@ class _Scan:
         return [key for key in self.classes if self.settings_version(key)]
 
     def run(self) -> list[EnvRead]:
-        for module in self.modules:
-            for node, scope, guards in module.candidates:
-                self.direct(module, node, scope, guards)
+        self.direct_reads()  # usually done already, by the last `wanted`
         for key in self.settings_classes():
             self.settings_fields(key)
         if self.wrappers:
