@@ -76,7 +76,7 @@ import importlib.util
 import re
 import warnings
 
-from envlint.extract.pyentry import node_location
+from envlint.extract.pyentry import node_location, source_lines
 from envlint.facts import EnvRead, Location, Problem
 from envlint.gcpause import gc_paused
 from envlint.repo import ReadError, Repo, decode
@@ -268,7 +268,7 @@ class _Module:
 
     def location(self, node: ast.AST) -> Location:
         if self._lines is None:
-            self._lines = re.split(r"\r\n|\r|\n", self.source)
+            self._lines = source_lines(self.source)
         return node_location(self.path, self._lines, node)
 
 
@@ -793,7 +793,7 @@ class _Scan:
         if kind is ast.Call:
             qualified = self.qualified(node.func, scope)  # type: ignore[attr-defined]
             if qualified not in _CALL_READS:
-                return self.library_read(node, scope)  # type: ignore[arg-type]
+                return self.library_read(node, qualified, scope)  # type: ignore[arg-type]
             how, form = _CALL_READS[qualified]  # type: ignore[index]
             name = _argument(node, 0, "key")  # type: ignore[arg-type]
             if name is None:
@@ -813,13 +813,15 @@ class _Scan:
             return found
         return []
 
-    def library_read(self, call: ast.Call, scope: _Scope) -> list[tuple[ast.expr, str, str, ast.expr | None]]:
+    def library_read(self, call: ast.Call, qualified: str | None, scope: _Scope) -> list[tuple]:
         """A python-decouple `config("X", default=…)` or environs `env("X", d)` / `env.int("X", d)`
-        read: "pop"-shaped (required without a default), or "get" for FileAwareEnv."""
+        read (`qualified`: the called name): "pop"-shaped (required without a default), or "get"
+        for FileAwareEnv."""
         func, method = call.func, ""
         if type(func) is ast.Attribute and func.attr in _ENVIRONS_METHODS:  # type: ignore[attr-defined]
-            func, method = func.value, func.attr  # type: ignore[attr-defined]
-        reader = self.reader(func, scope)
+            method = func.attr  # type: ignore[attr-defined]
+            qualified = self.qualified(func.value, scope)  # type: ignore[attr-defined]
+        reader = self.reader(qualified, scope.module)
         if reader is None or (method and reader[0] == "decouple"):
             return []
         name = _argument(call, 0, "option" if reader[0] == "decouple" else "name")
@@ -829,26 +831,25 @@ class _Scan:
             f"environs env.{method}()" if method else "environs env()")
         return [(name, "get" if reader[0] == "environs-file" else "pop", how, _argument(call, 1, "default"))]
 
-    def reader(self, node: ast.expr, scope: _Scope, depth: int = 0) -> tuple[str, str | None] | None:
-        """(library, prefix) when `node` is a python-decouple or environs config object: the one
-        the library exports, or an instance (`env = Env(prefix="P_")`) bound once at module
-        level, here or in another scanned module, also through a re-export. A prefix that is no
-        literal is None."""
-        qualified = self.qualified(node, scope) if type(node) in (ast.Name, ast.Attribute) else None
+    def reader(self, qualified: str | None, module: _Module, depth: int = 0) -> tuple[str, str | None] | None:
+        """(library, prefix) when the name `qualified` (as seen from `module`) is a python-decouple
+        or environs config object: the one the library exports, or an instance (`env =
+        Env(prefix="P_")`) bound once at module level, here or in another scanned module, also
+        through a re-export. A prefix that is no literal is None."""
         if qualified is None or depth > _MAX_DEPTH:
             return None
         if qualified in _READER_OBJECTS:
             return _READER_OBJECTS[qualified], ""
-        key = self.target(qualified, scope.module)
+        key = self.target(qualified, module)
         if key is None:
             return None
         found = self.member(self.constants, *key)
         if found is None:  # `from decouple import config` in a module this one imports from
-            module = self.by_path.get(key[0])
-            value = module.scope.names.get(key[1]) if module is not None and "." not in key[1] else None
+            exporter = self.by_path.get(key[0])
+            value = exporter.scope.names.get(key[1]) if exporter is not None and "." not in key[1] else None
             if value is None or _SEP in value:
                 return None
-            return self.reader(ast.Name(id=key[1], ctx=ast.Load()), module.scope, depth + 1)  # type: ignore[union-attr]
+            return self.reader(value, exporter, depth + 1)  # type: ignore[arg-type]
         call, where = found
         library = _READER_CLASSES.get(self.qualified(call.func, where)) if type(call) is ast.Call else None  # type: ignore
         if library is None:
@@ -862,9 +863,9 @@ class _Scan:
         func = call.func
         if type(func) is ast.Attribute and func.attr in _ENVIRONS_METHODS:  # type: ignore[attr-defined]
             func = func.value  # type: ignore[attr-defined]
-        reader = self.reader(func, scope)
-        prefix = reader[1] if reader is not None else ""
         instance = self.qualified(func, scope)
+        reader = self.reader(instance, scope.module)
+        prefix = reader[1] if reader is not None else ""
         for guard in guards:
             if type(guard) not in (ast.With, ast.AsyncWith):
                 continue

@@ -139,7 +139,7 @@ def _parsed(repo: Repo, relpath: str) -> tuple[ast.Module | None, str, tuple[str
 class _Scanner:
     def __init__(self, path: str, source: str, tree: ast.Module):
         self.path, self.tree = path, tree
-        self.lines = re.split(r"\r\n|\r|\n", source)
+        self.lines = source_lines(source)
         self.aliases: dict[str, str] = {}  # local name -> qualified name of what was imported
         self.modules: set[str] = set()  # names bound by `import X` / `import X as Y`
         self.bound: dict[str, str] = {}  # local name -> qualified name of the call that made it
@@ -332,9 +332,16 @@ class _Scanner:
         return node_location(self.path, self.lines, node)
 
 
+def source_lines(source: str) -> list[str]:
+    """What `node_location` needs of a file's text: its lines, split at line breaks as Python
+    counts them; none for ASCII text, where characters are bytes (most files, and splitting
+    costs more than all their locations)."""
+    return [] if source.isascii() else re.split(r"\r\n|\r|\n", source)
+
+
 def node_location(path: str, lines: list[str], node: ast.AST) -> Location:
     """Where an ast node is: 1-based line and character columns (ast's columns count UTF-8
-    bytes), the end one past the last character. `lines`: the source split at line breaks."""
+    bytes), the end one past the last character. `lines`: the file's `source_lines`."""
     line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
     column = _character_column(lines, line, node.col_offset)  # type: ignore[attr-defined]
     end_column = _character_column(lines, end_line, node.end_col_offset or 0)  # type: ignore[attr-defined]
