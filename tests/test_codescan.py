@@ -629,6 +629,22 @@ def test_files_that_do_not_name_the_environment_are_parsed_only_when_needed(tmp_
     ]
 
 
+def test_files_with_the_same_text_are_read_each_in_its_own_package(tmp_path):
+    # one parse serves both app.py files; names resolve through each file's own imports
+    app = 'import os\nfrom .keys import NAME\nfrom .util import env\nx = os.environ[NAME]\ny = env("OTHER")\n'
+    reads, problems = scan(tmp_path, {
+        "a/app.py": app, "a/keys.py": 'NAME = "A_KEY"\n', "a/util.py": "def env(k):\n    return k\n",
+        "b/app.py": app, "b/keys.py": 'NAME = "B_KEY"\n',
+        "b/util.py": "import os\ndef env(k):\n    return os.environ.get(k)\n",
+    })
+    assert problems == []
+    assert rows(reads, with_path=True) == [
+        ("A_KEY", "a/app.py:4:16", None, False, True, False, "os.environ[]"),
+        ("B_KEY", "b/app.py:4:16", None, False, True, False, "os.environ[]"),
+        ("OTHER", "b/app.py:5:9", None, False, False, False, "wrapper env()"),
+    ]
+
+
 # --- python-decouple and environs ---------------------------------------------------------------
 
 
