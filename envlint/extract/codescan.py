@@ -76,7 +76,7 @@ import importlib.util
 import re
 import warnings
 
-from envlint.extract.pyentry import node_location, source_lines
+from envlint.extract.pyentry import node_location, source_lines, syntax_tree
 from envlint.facts import EnvRead, Location, Problem
 from envlint.gcpause import gc_paused
 from envlint.repo import ReadError, Repo, decode
@@ -141,12 +141,11 @@ def scan_env_reads(repo: Repo, paths: list[str] | None = None) -> tuple[list[Env
         else:
             unparsed[path] = data  # type: ignore[assignment]
     todo = [path for path, data in unparsed.items() if _MENTIONS.search(data)]
-    trees: dict[str, ast.Module] = {}
     with warnings.catch_warnings(), gc_paused():
         warnings.simplefilter("ignore")  # SyntaxWarnings about the scanned code are not ours to print
         while todo:
             for path in todo:
-                module, problem = _parse(path, unparsed.pop(path), trees)
+                module, problem = _parse(path, unparsed.pop(path))
                 if problem is not None:
                     problems.append(problem)
                 else:
@@ -168,11 +167,9 @@ def _read(repo: Repo, path: str) -> tuple[bytes | None, Problem | None]:
         return None, Problem("python-syntax", f"{path}: cannot read: {exc.strerror or exc}", Location(path, 1, 1))
 
 
-def _parse(path: str, data: bytes, trees: dict[str, ast.Module]) -> tuple[_Module | None, Problem | None]:
-    """Decode (UTF-8 or a BOM, else the coding cookie, as Python does) and parse one file.
-    `trees`: those of the texts parsed before. Services made from one template share files
-    (`config.py`, `__init__.py`, most of a generated monorepo), and a tree is only read, never
-    changed: each module gets its own scopes over it."""
+def _parse(path: str, data: bytes) -> tuple[_Module | None, Problem | None]:
+    """Decode (UTF-8 or a BOM, else the coding cookie, as Python does) and parse one file (a
+    text parsed before shares its tree: each module builds its own scopes over it)."""
     try:
         source = decode(data, path)
     except ReadError as exc:
@@ -180,10 +177,8 @@ def _parse(path: str, data: bytes, trees: dict[str, ast.Module]) -> tuple[_Modul
             source = importlib.util.decode_source(data)
         except (SyntaxError, UnicodeDecodeError, LookupError):
             return None, Problem("python-syntax", str(exc), Location(path, 1, 1))
-    if source in trees:
-        return _Module(path, source, trees[source]), None
     try:
-        tree = trees[source] = ast.parse(source, filename=path)
+        tree = syntax_tree(source)
     except SyntaxError as exc:
         return None, Problem("python-syntax", f"{path} does not parse: {exc.msg}",
                              Location(path, max(exc.lineno or 1, 1), max(exc.offset or 1, 1)))

@@ -108,32 +108,30 @@ def _is_main_block(statement: ast.stmt) -> bool:
 
 
 def _parse(repo: Repo, relpath: str, imported: bool) -> tuple[ast.Module | None, str, list[Problem]]:
-    tree, source, error = _parsed(repo, relpath)
-    if error is None:
-        return tree, source, []
-    kind, message, line, column = error
-    if kind == "unreadable" and imported:
-        kind = "python-syntax"
-    return None, source, [Problem(kind, message, Location(relpath, line, column))]
-
-
-@lru_cache(maxsize=2)  # the engine asks listens_in_python, then imported_modules, of the same script
-def _parsed(repo: Repo, relpath: str) -> tuple[ast.Module | None, str, tuple[str, str, int, int] | None]:
-    """The file's tree and text, or why it has none: (problem kind, message, line, column)."""
+    """The file's tree and text, or why it has none (an unreadable module the script imports is
+    a "python-syntax" warning: the script may not need it)."""
     try:
         source = repo.read_text(relpath)
     except (ReadError, OSError) as exc:
-        return None, "", ("unreadable", str(exc), 1, 1)
+        return None, "", [Problem("python-syntax" if imported else "unreadable", str(exc), Location(relpath, 1, 1))]
     try:
         with warnings.catch_warnings():  # a SyntaxWarning would print the checked code's line on stderr
             warnings.simplefilter("ignore")
-            tree = ast.parse(source, filename=relpath)
+            tree = syntax_tree(source)
     except SyntaxError as exc:
-        return None, source, ("python-syntax", f"{relpath} does not parse: {exc.msg}", max(exc.lineno or 1, 1),
-                              max(exc.offset or 1, 1))
+        return None, source, [Problem("python-syntax", f"{relpath} does not parse: {exc.msg}",
+                                      Location(relpath, max(exc.lineno or 1, 1), max(exc.offset or 1, 1)))]
     except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
-        return None, source, ("python-syntax", f"{relpath} does not parse: {exc}", 1, 1)
-    return tree, source, None
+        return None, source, [Problem("python-syntax", f"{relpath} does not parse: {exc}", Location(relpath, 1, 1))]
+    return tree, source, []
+
+
+@lru_cache(maxsize=64)
+def syntax_tree(source: str) -> ast.Module:
+    """`ast.parse(source)`, remembered for the last texts: the engine asks listens_in_python,
+    then imported_modules, of each script the code scan has parsed already, and services made
+    from one template share files. Trees are only read, never changed."""
+    return ast.parse(source)
 
 
 class _Scanner:
