@@ -1266,8 +1266,9 @@ def _argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
     for k in call.keywords:
         if k.arg == keyword:
             return k.value
-    if any(isinstance(a, ast.Starred) for a in call.args[:position + 1]):
-        return None
+    for arg in call.args[:position + 1]:
+        if type(arg) is ast.Starred:  # `f(*args)`: which argument lands there is unknown
+            return None
     return call.args[position] if position < len(call.args) else None
 
 
