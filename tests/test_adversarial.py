@@ -4,6 +4,7 @@ a read outside the repository, or a value taken from envlint's own environment.
 Time and memory of these inputs are measured by `python scripts/fuzz.py --adversarial`, not
 asserted here (the machine is noisy); the subprocess timeout only catches hangs."""
 
+import json
 import os
 import resource
 import subprocess
@@ -309,6 +310,14 @@ def test_unreadable_files_and_directories_even_as_root(tmp_path, monkeypatch):
 def test_a_fifo_is_not_read(tmp_path):
     os.mkfifo(tmp_path / "requirements.txt")  # reading it would block forever
     assert one_error(envlint("check", ".", cwd=tmp_path)) == "envlint: requirements.txt: not a regular file\n"
+
+
+def test_a_fifo_named_like_code_is_not_read(tmp_path):
+    os.mkfifo(tmp_path / "app.py")  # the code scan reads every .py file: this one would block it
+    result = envlint("check", ".", "--format", "json", cwd=tmp_path)
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["code"], f["path"], f["message"]) for f in findings] == [
+        ("EL006", "app.py", "app.py: not a regular file")], result.stderr
 
 
 def test_warnings_about_the_checked_code_are_not_printed(tmp_path):

@@ -80,7 +80,7 @@ import warnings
 from envlint.extract.pyentry import node_location, source_lines, syntax_tree
 from envlint.facts import EnvRead, Location, Problem
 from envlint.gcpause import gc_paused
-from envlint.repo import ReadError, Repo, decode
+from envlint.repo import ReadError, Repo, decode, read_bytes
 
 __all__ = ["EnvRead", "scan_env_reads"]
 
@@ -165,10 +165,9 @@ def _read(repo: Repo, path: str) -> tuple[bytes | None, Problem | None]:
     if os.path.islink(full) and repo.normalize(path) is None:
         return None, Problem("python-syntax", f"{path} leads outside the repository; not read", Location(path, 1, 1))
     try:
-        with open(full, "rb") as stream:
-            return stream.read(), None
-    except OSError as exc:
-        return None, Problem("python-syntax", f"{path}: cannot read: {exc.strerror or exc}", Location(path, 1, 1))
+        return read_bytes(full, path), None  # a FIFO named like code is refused, not read forever
+    except ReadError as exc:
+        return None, Problem("python-syntax", str(exc), Location(path, 1, 1))
 
 
 def _parse(path: str, data: bytes) -> tuple[_Module | None, Problem | None]:
