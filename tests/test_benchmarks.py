@@ -115,5 +115,6 @@ def test_bench_peers_quick_runs_untimed(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     for row in ("| single repo: envlint / hadolint |", "| 10 services: envlint / hadolint |",
                 "| floor: python -c 'import yaml' | 1 |", "| least-work script (benchmarks/least_work.py) | 1 |",
-                "| least-work script --code, monorepo-10 | 1 |", "monorepo-10: envlint reported the 5 planted findings"):
+                "| least-work script, monorepo-10 | 1 |", "| least-work script --code, monorepo-10 | 1 |",
+                "monorepo-10: envlint reported the 5 planted findings"):
         assert row in result.stdout, (row, result.stdout)
