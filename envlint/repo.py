@@ -46,11 +46,18 @@ def read_bytes(path: str, shown: str) -> bytes:
             raise ReadError(f"{shown}: not a regular file")
         data = b""
         if info.st_size <= MAX_FILE_BYTES:
-            with open(path, "rb") as stream:
-                # sized by stat: `read(MAX_FILE_BYTES + 1)` allocated 32 MB for every file read
-                data = stream.read(info.st_size + 1)
-                if len(data) > info.st_size:  # it grew since: read on, bounded
-                    data += stream.read(MAX_FILE_BYTES + 1 - len(data))
+            # A read sized by stat, through the file descriptor: a file object costs more than the
+            # read itself (8 against 3 µs a file), and `read(MAX_FILE_BYTES + 1)` allocated 32 MB.
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            try:
+                data = os.read(fd, info.st_size + 1)
+                while info.st_size < len(data) <= MAX_FILE_BYTES:  # it grew since: read on, bounded
+                    more = os.read(fd, MAX_FILE_BYTES + 1 - len(data))
+                    if not more:
+                        break
+                    data += more
+            finally:
+                os.close(fd)
     except OSError as exc:
         raise ReadError(f"{shown}: cannot read: {exc.strerror or exc}") from None
     if max(info.st_size, len(data)) > MAX_FILE_BYTES:

@@ -289,7 +289,6 @@ def test_an_unreadable_directory_exits_2_named(tmp_path):
 
 def test_unreadable_files_and_directories_even_as_root(tmp_path, monkeypatch):
     """The same two messages, with the permission error simulated, so they are checked as root too."""
-    import envlint.repo
     from run_envlint import invoke
 
     write(tmp_path, {"requirements.txt": "flask==3.0.3\n", "services/api/Dockerfile": "FROM python:3.12\n"})
@@ -302,9 +301,31 @@ def test_unreadable_files_and_directories_even_as_root(tmp_path, monkeypatch):
     result = invoke(["check", str(tmp_path)])
     assert (result.exit_code, result.output) == (2, "envlint: services/: cannot read directory: Permission denied\n")
     monkeypatch.setattr(os, "scandir", real_scandir)
-    monkeypatch.setattr(envlint.repo, "open", denied, raising=False)
+    real_open = os.open
+    monkeypatch.setattr(os, "open", lambda p, *a, **k: denied(p) if str(p).endswith("requirements.txt")
+                        else real_open(p, *a, **k))
     result = invoke(["check", str(tmp_path)])
     assert (result.exit_code, result.output) == (2, "envlint: requirements.txt: cannot read: Permission denied\n")
+
+
+def test_a_file_that_grew_after_its_stat_is_read_whole_within_the_limit(tmp_path, monkeypatch):
+    """read_bytes sizes its read by stat; a file that grew since is read on, up to the limit."""
+    import envlint.repo
+    from envlint.repo import ReadError, read_bytes
+
+    path = tmp_path / "requirements.txt"
+    path.write_bytes(b"flask==3.0.3\n" * 500)
+    real_stat = os.stat
+
+    def stale(p, *args, **kwargs):  # the size before the file grew
+        found = real_stat(p, *args, **kwargs)
+        return os.stat_result((*found[:6], 10, *found[7:])) if str(p) == str(path) else found
+
+    monkeypatch.setattr(os, "stat", stale)
+    assert read_bytes(str(path), "requirements.txt") == path.read_bytes()
+    monkeypatch.setattr(envlint.repo, "MAX_FILE_BYTES", 100)
+    with pytest.raises(ReadError, match="too large to check"):
+        read_bytes(str(path), "requirements.txt")
 
 
 def test_a_fifo_is_not_read(tmp_path):
