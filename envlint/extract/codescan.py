@@ -821,10 +821,9 @@ class _Scan:
         """A python-decouple `config("X", default=…)` or environs `env("X", d)` / `env.int("X", d)`
         read (`qualified`: the called name): "pop"-shaped (required without a default), or "get"
         for FileAwareEnv."""
-        func, method = call.func, ""
-        if type(func) is ast.Attribute and func.attr in _ENVIRONS_METHODS:  # type: ignore[attr-defined]
-            method = func.attr  # type: ignore[attr-defined]
-            qualified = self.qualified(func.value, scope)  # type: ignore[attr-defined]
+        receiver, method = _environs_receiver(call)
+        if method:
+            qualified = self.qualified(receiver, scope)
         reader = self.reader(qualified, scope.module)
         if reader is None or (method and reader[0] == "decouple"):
             return []
@@ -864,10 +863,7 @@ class _Scan:
     def environs_prefix(self, call: ast.Call, scope: _Scope, guards: tuple) -> str | None:
         """The instance's own prefix, then each enclosing `with env.prefixed("P_"):` of the same
         instance, outermost first; None when one is not a literal."""
-        func = call.func
-        if type(func) is ast.Attribute and func.attr in _ENVIRONS_METHODS:  # type: ignore[attr-defined]
-            func = func.value  # type: ignore[attr-defined]
-        instance = self.qualified(func, scope)
+        instance = self.qualified(_environs_receiver(call)[0], scope)
         reader = self.reader(instance, scope.module)
         prefix = reader[1] if reader is not None else ""
         for guard in guards:
@@ -1252,6 +1248,15 @@ def _shape(form: str, given: bool, has: bool, text: str | None, guarded: bool) -
     if form == "setdefault":
         return not has and not guarded, has, text
     return False, has, text
+
+
+def _environs_receiver(call: ast.Call) -> tuple[ast.expr, str]:
+    """What a read is called on, and the environs type method if any: `env.int("X")` is
+    (env, "int"), `env("X")` and `config("X")` (env, "") and (config, "")."""
+    func = call.func
+    if type(func) is ast.Attribute and func.attr in _ENVIRONS_METHODS:  # type: ignore[attr-defined]
+        return func.value, func.attr  # type: ignore[attr-defined]
+    return func, ""
 
 
 def _is_prefixed(item: ast.withitem) -> bool:

@@ -896,7 +896,7 @@ def _new_node(line: str, base: int, escape: str, path: str, segments: list[tuple
     return Node(line, path, segments, *parts)
 
 
-class _Memo:
+class _BoundedCache:
     """Results kept for reuse, emptied when the text they were made from passes `max_chars`
     (so that a file of many long, distinct lines does not keep them all)."""
 
@@ -921,7 +921,7 @@ class _Memo:
         self.chars = 0
 
 
-_LINES = _Memo(500_000)  # (logical line, escape) -> what _split_line makes of it
+_LINES = _BoundedCache(500_000)  # (logical line, escape) -> what _split_line makes of it
 
 
 def _split_line(line: str, base: int, escape: str, path: str, segments: list[tuple[str, int, int]]) -> tuple:
@@ -1632,10 +1632,9 @@ class _Builder:
         of the same line (see _CommandCache)."""
         if node.heredocs:  # rare, and their bodies are not part of the key
             return self.analyze(node, source, self.view)
-        posix = node.json or _posix_shell(self.stage.shell if self.stage is not None else _DEFAULT_SHELL)
         segments = node._segments
         first_line = segments[0][1]
-        key = (source, node.json, posix, self.escape,
+        key = (source, node.json, self.shell_is_posix(), self.escape,
                tuple([(piece, line - first_line, column) for piece, line, column in segments]))
         found = _COMMANDS.find(key, self.view, self.path, first_line)
         if found is not None:
@@ -1653,14 +1652,15 @@ class _Builder:
             words = [Word(value, self.at(node, *span), True) for value, span in zip(node.args, node.spans)]
             return analyze_exec(source, words, node.location)
         text, shebang = self.heredoc_script(node, node.text) if node.heredocs else (node.text, None)
-        if shebang is not None:
-            posix = _interpreter(shebang)[0] in _POSIX_SHELLS
-        else:
-            posix = _posix_shell(self.stage.shell if self.stage is not None else _DEFAULT_SHELL)
+        posix = _interpreter(shebang)[0] in _POSIX_SHELLS if shebang is not None else self.shell_is_posix()
         if not posix:
             # PowerShell, cmd, Python…: envlint reads only sh, so it records nothing it might get wrong.
             return Command(source, text.span(0, len(text.text)) if text.text else node.location)
         return analyze_shell(source, text, env)
+
+    def shell_is_posix(self) -> bool:
+        """Whether the stage's SHELL (or the default one) is a POSIX shell, which envlint reads."""
+        return _posix_shell(self.stage.shell if self.stage is not None else _DEFAULT_SHELL)
 
     def heredoc_script(self, node: Node, text: SourceText) -> tuple[SourceText, tuple[str, ...] | None]:
         """What BuildKit runs for a heredoc RUN (dockerfile2llb dispatchRun): the body alone when
@@ -1725,7 +1725,7 @@ class _CommandCache:
     _MAX_SCOPES = 8  # analyses kept per line, one per distinct set of values it looked up
 
     def __init__(self):
-        self.entries = _Memo(200_000)  # key -> [(reads, path, line, command, mover)]
+        self.entries = _BoundedCache(200_000)  # key -> [(reads, path, line, command, mover)]
 
     def find(self, key: tuple, env: Mapping[str, str], path: str, line: int) -> Command | None:
         for reads, old_path, old_line, command, mover in self.entries.get(key) or ():

@@ -87,12 +87,12 @@ def requirement_from_string(
 # `name`, `name==1.2.3`, `name>=2`: most requirements in the wild. packaging reads them the same
 # way (tests/test_extract_requirements.py compares the two) at a fraction of the cost, and a
 # repository of only such lines never imports packaging.requirements (~25 ms).
-_SIMPLE_REQUIREMENT = re.compile(r"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?:(==|!=|>=|<=|<|>)([0-9]+(?:\.[0-9]+)*))?")
+_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"  # PEP 508 names
+_SIMPLE_REQUIREMENT = re.compile(rf"({_NAME})(?:(==|!=|>=|<=|<|>)([0-9]+(?:\.[0-9]+)*))?")
 # Beyond those, what a requirement line usually adds: extras (`uvicorn[standard]`), several
 # comparisons (`celery>=5,<6`) and pre, post and dev releases (`2.9.0.post0`). packaging's
 # SpecifierSet writes its specifiers sorted, each as written; two with one operator could be one
 # (`>=1,>=1.0`), so those go to packaging. Checked against packaging as above.
-_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
 _COMPARISON = r"(?:==|!=|>=|<=|<|>)[0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?"
 _PLAIN_REQUIREMENT = re.compile(rf"({_NAME})(?:\[({_NAME}(?:,{_NAME})*)\])?({_COMPARISON}(?:,{_COMPARISON})*)?")
 _OPERATOR = re.compile(r"[=!<>]+")
